@@ -7,7 +7,7 @@ set -euo pipefail
 # busybox-static (the test and demo rootfs). Test peers: runc, crun, docker.io, skopeo, umoci,
 # docker-registry; hyperfine for benchmarks.
 packages=(
-  libseccomp2 busybox-static iptables iproute2 util-linux procps tmux
+  libseccomp2 busybox-static iptables iproute2 util-linux procps tmux jq
   runc crun skopeo umoci docker.io docker-registry containernetworking-plugins hyperfine
 )
 missing=()
