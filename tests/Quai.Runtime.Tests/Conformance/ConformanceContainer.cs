@@ -30,6 +30,21 @@ public sealed class ConformanceContainer : IDisposable
         OciBundle.Create(Bundle, Spec);
     }
 
+    /// <summary>
+    /// Runs `sh -c <paramref name="script"/>` in a fresh container (config changed by
+    /// <paramref name="configure"/>) in the foreground, cleans up, and returns what `run` printed.
+    /// </summary>
+    public static RuntimeResult RunScript(string runtime, string script, Action<Spec>? configure = null)
+    {
+        using var c = new ConformanceContainer(runtime, "sh", "-c", script);
+        if (configure != null)
+        {
+            configure(c.Spec);
+            c.WriteConfig();
+        }
+        return c.Run();
+    }
+
     /// <summary>The runtime binary under test.</summary>
     public RuntimeUnderTest Runtime { get; }
 
@@ -82,6 +97,9 @@ public sealed class ConformanceContainer : IDisposable
 
     /// <summary>`exec ID args...`, output collected.</summary>
     public RuntimeResult Exec(params string[] args) => Cli(["exec", Id, .. args]);
+
+    /// <summary>`exec OPTIONS ID args...`, output collected.</summary>
+    public RuntimeResult ExecWith(string[] options, params string[] args) => Cli(["exec", .. options, Id, .. args]);
 
     /// <summary>Polls `state` until the status is <paramref name="status"/> (10 s at most).</summary>
     public State WaitForStatus(string status)
