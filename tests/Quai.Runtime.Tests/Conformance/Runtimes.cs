@@ -16,4 +16,11 @@ public static class Runtimes
     /// ("unknown command features"); crun added it in 1.9.
     /// </summary>
     public static TheoryData<string> WithFeatures => ["runc", "quai"];
+
+    /// <summary>
+    /// Runtimes expected to refuse a process cwd of /proc/self/fd/N reaching an fd inherited
+    /// from the runtime's caller (CVE-2024-21626). crun 1.8.1 does not: it chdirs through the
+    /// inherited fd into the host directory before closing it at execve (found by this suite).
+    /// </summary>
+    public static TheoryData<string> ClosingInheritedFdsBeforeChdir => ["runc", "quai"];
 }
