@@ -1,0 +1,64 @@
+using System.Runtime.InteropServices;
+
+namespace Quai.Linux.Interop;
+
+// File descriptor I/O the runtime needs (fifos, pipes, memfd copies, poll).
+public static unsafe partial class Libc
+{
+    /// <summary>open(2): https://man7.org/linux/man-pages/man2/open.2.html</summary>
+    [LibraryImport(Name, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags, uint mode);
+
+    /// <summary>read(2)</summary>
+    [LibraryImport(Name, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buf, nuint count);
+
+    /// <summary>write(2)</summary>
+    [LibraryImport(Name, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, byte* buf, nuint count);
+
+    /// <summary>dup3(2)</summary>
+    [LibraryImport(Name, EntryPoint = "dup3", SetLastError = true)]
+    public static partial int Dup3(int oldfd, int newfd, int flags);
+
+    /// <summary>pipe2(2)</summary>
+    [LibraryImport(Name, EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2(int* fds, int flags);
+
+    /// <summary>mkfifo(3)</summary>
+    [LibraryImport(Name, EntryPoint = "mkfifo", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Mkfifo(string path, uint mode);
+
+    /// <summary>sendfile(2): copies between descriptors in the kernel.</summary>
+    [LibraryImport(Name, EntryPoint = "sendfile", SetLastError = true)]
+    public static partial nint Sendfile(int outFd, int inFd, long* offset, nuint count);
+
+    /// <summary>poll(2)</summary>
+    [LibraryImport(Name, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint nfds, int timeout);
+
+    /// <summary>ioctl(2) with a pointer argument.</summary>
+    [LibraryImport(Name, EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, nuint request, void* arg);
+
+    /// <summary>struct pollfd.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
+    public const int O_RDWR = 2;
+    public const int O_NOCTTY = 0x100;
+    public const int O_NONBLOCK = 0x800;
+    public const int O_DIRECTORY = 0x10000;
+    public const int O_NOFOLLOW = 0x20000;
+    public const int O_CLOEXEC = 0x80000;
+    public const int O_PATH = 0x200000;
+    public const short POLLIN = 1;
+    public const short POLLHUP = 0x10;
+}
