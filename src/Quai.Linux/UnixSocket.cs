@@ -26,11 +26,9 @@ public static unsafe class UnixSocket
             throw new ArgumentException($"socket path {path} is longer than {SockaddrUnSize - 3} bytes (unix(7) sun_path limit): use a shorter path", nameof(path));
         }
         var fd = new FileDescriptorHandle(LinuxException.ThrowIfError(Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0), "socket", path));
-        byte* addr = stackalloc byte[SockaddrUnSize];
-        new Span<byte>(addr, SockaddrUnSize).Clear();
-        *(ushort*)addr = (ushort)Libc.AF_UNIX;
-        bytes.CopyTo(new Span<byte>(addr + 2, bytes.Length));
-        if (Libc.Connect(fd.Fd, addr, (uint)(2 + bytes.Length + 1)) == -1)
+        var addr = new Libc.SockaddrUn { Family = Libc.AF_UNIX };
+        bytes.CopyTo(new Span<byte>(addr.Path, 108));
+        if (Libc.Connect(fd.Fd, &addr, (uint)(2 + bytes.Length + 1)) == -1)
         {
             var ex = LinuxException.FromLastError("connect", path);
             fd.Dispose();
@@ -46,14 +44,14 @@ public static unsafe class UnixSocket
         byte* control = stackalloc byte[controlLen];
         new Span<byte>(control, controlLen).Clear();
         var cmsg = (Libc.CmsgHdr*)control;
-        cmsg->Len = (nuint)(Align(sizeof(Libc.CmsgHdr)) + sizeof(int));
+        cmsg->Length = (nuint)(Align(sizeof(Libc.CmsgHdr)) + sizeof(int));
         cmsg->Level = Libc.SOL_SOCKET;
         cmsg->Type = Libc.SCM_RIGHTS;
         *(int*)(control + Align(sizeof(Libc.CmsgHdr))) = fdToSend;
         fixed (byte* data = payload)
         {
-            var iov = new Libc.IoVec { Base = data, Len = (nuint)payload.Length };
-            var msg = new Libc.MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = (nuint)controlLen };
+            var iov = new Libc.IoVec { Base = data, Length = (nuint)payload.Length };
+            var msg = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)controlLen };
             LinuxException.ThrowIfError((long)Libc.Sendmsg(socket, &msg, 0), "sendmsg", "SCM_RIGHTS");
         }
     }
@@ -67,8 +65,8 @@ public static unsafe class UnixSocket
         var buffer = new byte[4096];
         fixed (byte* data = buffer)
         {
-            var iov = new Libc.IoVec { Base = data, Len = (nuint)buffer.Length };
-            var msg = new Libc.MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = (nuint)controlLen };
+            var iov = new Libc.IoVec { Base = data, Length = (nuint)buffer.Length };
+            var msg = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)controlLen };
             long n;
             do
             {
@@ -77,7 +75,7 @@ public static unsafe class UnixSocket
             while (n == -1 && Marshal.GetLastPInvokeError() == Errnos.EINTR);
             LinuxException.ThrowIfError(n, "recvmsg", "SCM_RIGHTS");
             var cmsg = (Libc.CmsgHdr*)control;
-            if (msg.ControlLen < (nuint)sizeof(Libc.CmsgHdr) || cmsg->Level != Libc.SOL_SOCKET || cmsg->Type != Libc.SCM_RIGHTS)
+            if (msg.ControlLength < (nuint)sizeof(Libc.CmsgHdr) || cmsg->Level != Libc.SOL_SOCKET || cmsg->Type != Libc.SCM_RIGHTS)
             {
                 throw new IOException("recvmsg: the peer sent no file descriptor (expected SCM_RIGHTS)");
             }

@@ -2,13 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace Quai.Linux.Interop;
 
-// File descriptor I/O the runtime needs (fifos, pipes, memfd copies, poll).
+// File descriptor I/O the runtime needs (fifos, pipes, memfd copies, poll). open(2) and its flags are in Libc.Mount.cs.
 public static unsafe partial class Libc
 {
-    /// <summary>open(2): https://man7.org/linux/man-pages/man2/open.2.html</summary>
-    [LibraryImport(Name, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Open(string path, int flags, uint mode);
-
     /// <summary>read(2)</summary>
     [LibraryImport(Name, EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, byte* buf, nuint count);
@@ -54,15 +50,8 @@ public static unsafe partial class Libc
         public short Revents;
     }
 
-    public const int O_RDONLY = 0;
-    public const int O_WRONLY = 1;
-    public const int O_RDWR = 2;
     public const int O_NOCTTY = 0x100;
     public const int O_NONBLOCK = 0x800;
-    public const int O_DIRECTORY = 0x10000;
-    public const int O_NOFOLLOW = 0x20000;
-    public const int O_CLOEXEC = 0x80000;
-    public const int O_PATH = 0x200000;
     public const short POLLIN = 1;
     public const short POLLHUP = 0x10;
 }

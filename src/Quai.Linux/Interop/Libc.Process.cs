@@ -73,10 +73,6 @@ public static unsafe partial class Libc
     [LibraryImport(Name, EntryPoint = "prctl", SetLastError = true)]
     public static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
-    /// <summary>memfd_create(2): https://man7.org/linux/man-pages/man2/memfd_create.2.html</summary>
-    [LibraryImport(Name, EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int MemfdCreate(string name, uint flags);
-
     /// <summary>fcntl(2) with an int argument: https://man7.org/linux/man-pages/man2/fcntl.2.html</summary>
     [LibraryImport(Name, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int cmd, int arg);
@@ -104,14 +100,6 @@ public static unsafe partial class Libc
     /// <summary>setgroups(2)</summary>
     [LibraryImport(Name, EntryPoint = "setgroups", SetLastError = true)]
     public static partial int Setgroups(nuint size, uint* list);
-
-    /// <summary>umask(2)</summary>
-    [LibraryImport(Name, EntryPoint = "umask")]
-    public static partial uint Umask(uint mask);
-
-    /// <summary>chdir(2)</summary>
-    [LibraryImport(Name, EntryPoint = "chdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Chdir(string path);
 
     /// <summary>getcwd(3)</summary>
     [LibraryImport(Name, EntryPoint = "getcwd", SetLastError = true)]

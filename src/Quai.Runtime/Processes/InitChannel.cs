@@ -3,7 +3,7 @@ using System.Text;
 using Quai.Linux;
 using Quai.Linux.Interop;
 
-namespace Quai.Runtime.Process;
+namespace Quai.Runtime.Processes;
 
 /// <summary>
 /// The parent ↔ init socket: frames of [type:1][length:4, little-endian][payload]. Small and

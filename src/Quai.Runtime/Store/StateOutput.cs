@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Quai.Runtime.State;
+namespace Quai.Runtime.Store;
 
 /// <summary>What `state` prints: the OCI state plus runc's extra fields (rootfs, created, owner).</summary>
 public sealed class StateOutput

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Quai.Oci.Runtime;
-using Quai.Runtime.Process;
+using Quai.Runtime.Processes;
 
-namespace Quai.Runtime.State;
+namespace Quai.Runtime.Store;
 
 /// <summary>Source-generated JSON for the runtime's own documents (AOT-safe, no reflection).</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = false)]

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Quai.Oci.Runtime;
 
-namespace Quai.Runtime.Process;
+namespace Quai.Runtime.Processes;
 
 /// <summary>What the parent tells a freshly spawned init (container init or exec-init) over the init socket.</summary>
 public sealed class InitBootstrap

@@ -1,4 +1,4 @@
-namespace Quai.Runtime.Process;
+namespace Quai.Runtime.Processes;
 
 /// <summary>Frame types of the parent ↔ init handshake (<see cref="InitChannel"/>).</summary>
 public enum InitMessage : byte

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Quai.Linux;
 using Quai.Linux.Interop;
 
-namespace Quai.Runtime.State;
+namespace Quai.Runtime.Store;
 
 /// <summary>
 /// The runtime's state directory (--root): ROOT/ID/ holds config.json, state.json and, between

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Quai.Runtime.State;
+namespace Quai.Runtime.Store;
 
 /// <summary>What the runtime remembers about one container, in ROOT/ID/state.json.</summary>
 public sealed class ContainerRecord

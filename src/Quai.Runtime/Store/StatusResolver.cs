@@ -1,6 +1,6 @@
 using Quai.Oci.Runtime;
 
-namespace Quai.Runtime.State;
+namespace Quai.Runtime.Store;
 
 /// <summary>Derives a container's status (runtime.md#state) from what can be observed.</summary>
 public static class StatusResolver
