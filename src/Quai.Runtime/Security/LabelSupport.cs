@@ -22,12 +22,20 @@ public static class LabelSupport
     /// Sets the exec labels. Returns warning texts to print for each label the host cannot
     /// apply (no AppArmor or SELinux), and continues, as runc does when the LSM is disabled.
     /// </summary>
-    public static IReadOnlyList<string> Apply(string? apparmorProfile, string? selinuxLabel)
+    public static IReadOnlyList<string> Apply(string? apparmorProfile, string? selinuxLabel) =>
+        Apply(apparmorProfile, selinuxLabel, AppArmorEnabled, SelinuxEnabled);
+
+    /// <summary>
+    /// As <see cref="Apply(string?, string?)"/>, with the host's LSMs given: a label for an LSM
+    /// that is off becomes a warning; one for an LSM that is on is written to the thread's
+    /// exec attribute.
+    /// </summary>
+    public static IReadOnlyList<string> Apply(string? apparmorProfile, string? selinuxLabel, bool appArmorEnabled, bool selinuxEnabled)
     {
         var warnings = new List<string>();
         if (!string.IsNullOrEmpty(apparmorProfile))
         {
-            if (AppArmorEnabled)
+            if (appArmorEnabled)
             {
                 // Linux 5.8+ has the per-LSM directory; older kernels only attr/exec.
                 var target = File.Exists("/proc/thread-self/attr/apparmor/exec") ? "/proc/thread-self/attr/apparmor/exec" : "/proc/thread-self/attr/exec";
@@ -40,7 +48,7 @@ public static class LabelSupport
         }
         if (!string.IsNullOrEmpty(selinuxLabel))
         {
-            if (SelinuxEnabled)
+            if (selinuxEnabled)
             {
                 WriteAttr("/proc/thread-self/attr/exec", selinuxLabel, $"SELinux label {selinuxLabel}");
             }

@@ -37,7 +37,7 @@ public static class OomScoreAdj
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             throw new InvalidOperationException(
-                $"cannot set process.oomScoreAdj to {value} (current {current}): {e.Message}; lowering it needs CAP_SYS_RESOURCE, which this runtime lacks", e);
+                $"cannot set process.oomScoreAdj to {value} (current {current}): {e.Message.TrimEnd('.')}; lowering it needs CAP_SYS_RESOURCE, which this runtime lacks", e);
         }
     }
 }
