@@ -1,4 +1,4 @@
-// rootfs-probe <bundle> [--no-pivot]: prepares the bundle's root filesystem from inside the
+// rootfs-probe <bundle> [--no-pivot] [--console <path>]: prepares the bundle's root filesystem from inside the
 // namespaces `unshare` made, then execs process.args. Exit 125 when the setup fails, with the
 // error on stderr, so tests can assert on quai-runtime's error messages too.
 using System.Text.Json;
@@ -8,11 +8,13 @@ using Quai.Runtime.Rootfs;
 
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: rootfs-probe <bundle> [--no-pivot]");
+    Console.Error.WriteLine("usage: rootfs-probe <bundle> [--no-pivot] [--console <path>]");
     return 2;
 }
 var bundle = Path.GetFullPath(args[0]);
 var noPivot = args.Contains("--no-pivot");
+var consoleAt = Array.IndexOf(args, "--console");
+var console = consoleAt > 0 && consoleAt + 1 < args.Length ? args[consoleAt + 1] : null;
 try
 {
     var spec = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(bundle, "config.json")), OciJsonContext.Default.Spec)
@@ -21,6 +23,10 @@ try
     var argv = process.Args ?? throw new InvalidDataException("config.json has no process.args");
     using var exec = new Exec(argv[0], argv, process.Env ?? []);
     RootfsSetup.Prepare(spec, bundle, () => Console.Out.WriteLine("probe: before pivot"), noPivot);
+    if (console is not null)
+    {
+        RootfsSetup.SetupConsoleDevice(console);
+    }
     RootfsSetup.Finalize(spec);
     Directory.SetCurrentDirectory(process.Cwd);
     Console.Out.Flush();
