@@ -82,7 +82,18 @@ public sealed class ProbeBundle : IDisposable
     {
         File.WriteAllText(Combine("config.json"), JsonSerializer.Serialize(Spec, OciJsonContext.Default.Spec));
         var command = new List<string>(wrapper ?? []);
-        command.AddRange(["unshare", "--mount", "--uts", "--ipc", "--net", "--pid", "--cgroup", "--fork", "--kill-child", "--propagation", "unchanged"]);
+
+        // Mount, UTS, IPC and PID namespaces always (a bug must never reach the host's); network
+        // and cgroup as the config asks, so that both cases of each can be tested.
+        command.AddRange(["unshare", "--mount", "--uts", "--ipc", "--pid", "--fork", "--kill-child", "--propagation", "unchanged"]);
+        if (Spec.Linux?.Namespaces?.Any(n => n.Type == "network") == true)
+        {
+            command.Add("--net");
+        }
+        if (Spec.Linux?.Namespaces?.Any(n => n.Type == "cgroup") == true)
+        {
+            command.Add("--cgroup");
+        }
         command.AddRange([DotnetHost, System.IO.Path.Combine(AppContext.BaseDirectory, "rootfs-probe.dll"), Path]);
         command.AddRange(probeArgs ?? []);
 

@@ -13,6 +13,7 @@ public sealed class RootfsProbeVariantsTests
         echo DEV_NULL_MOUNTS=$(awk '$5 == "/dev/null"' /proc/self/mountinfo | wc -l)
         echo CONSOLE=$(stat -c '%F %t:%T' /dev/console 2>/dev/null || echo absent)
         touch /dev/x 2>/dev/null && echo DEV_WRITE=ok || echo DEV_WRITE=refused
+        echo DEV_FLAGS=$(awk '$5 == "/dev" { print $6 }' /proc/self/mountinfo)
         echo ROOT_OPTIONAL=$(awk '$5 == "/" { print $7 }' /proc/self/mountinfo)
         echo DONE=yes
         """;
@@ -38,6 +39,9 @@ public sealed class RootfsProbeVariantsTests
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal("character special file 1:3", r["DEV_NULL"]);
         Assert.Equal("refused", r["DEV_WRITE"]);
+
+        // The read-only remount keeps the mount's other flags.
+        Assert.Equal("ro,nosuid", r["DEV_FLAGS"]);
     }
 
     [Fact]
@@ -69,6 +73,35 @@ public sealed class RootfsProbeVariantsTests
         var r = bundle.Run();
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.StartsWith("shared:", r["ROOT_OPTIONAL"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_cgroup_namespace_the_containers_own_cgroups_are_bound()
+    {
+        using var bundle = new ProbeBundle("""
+            echo MEMORY_ROOT=$(awk '$5 == "/sys/fs/cgroup/memory" { print $4 }' /proc/self/mountinfo)
+            echo UNIFIED_ROOT=$(awk '$5 == "/sys/fs/cgroup/unified" { print $4 }' /proc/self/mountinfo)
+            echo MEMORY_RO=$(awk '$5 == "/sys/fs/cgroup/memory" { print $6 }' /proc/self/mountinfo)
+            """);
+        bundle.Spec.Linux!.Namespaces!.RemoveAll(n => n.Type == NamespaceTypes.Cgroup);
+        var r = bundle.Run();
+        Assert.True(r.ExitCode == 0, r.ToString());
+
+        // The probe is this test's child, so it starts in the same cgroups.
+        var own = File.ReadAllLines("/proc/self/cgroup").Select(l => l.Split(':', 3)).ToList();
+        Assert.Equal(own.Single(p => p[1] == "memory")[2], r["MEMORY_ROOT"]);
+        Assert.Equal(own.Single(p => p[0] == "0")[2], r["UNIFIED_ROOT"]);
+        Assert.StartsWith("ro,", r["MEMORY_RO"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_config_without_a_mount_namespace_is_refused()
+    {
+        using var bundle = new ProbeBundle(Basics);
+        bundle.Spec.Linux!.Namespaces!.RemoveAll(n => n.Type == NamespaceTypes.Mount);
+        var r = bundle.Run();
+        Assert.Equal(125, r.ExitCode);
+        Assert.Contains("no mount namespace", r.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
