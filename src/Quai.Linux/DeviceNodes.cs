@@ -3,7 +3,7 @@ using Quai.Linux.Interop;
 namespace Quai.Linux;
 
 /// <summary>Device special files: mknod(2), makedev(3), chown(2).</summary>
-public static class DeviceNodes
+public static unsafe class DeviceNodes
 {
     /// <summary>File type bits of st_mode (inode(7)).</summary>
     public const uint S_IFIFO = 0x1000;
@@ -25,6 +25,18 @@ public static class DeviceNodes
     /// <summary>chown(2).</summary>
     public static void Chown(string path, uint uid, uint gid) =>
         LinuxException.ThrowIfError(Libc.Chown(path, uid, gid), "chown", path);
+
+    /// <summary>lchown(2): changes a symlink itself rather than its target.</summary>
+    public static void Lchown(string path, uint uid, uint gid) =>
+        LinuxException.ThrowIfError(Libc.Lchown(path, uid, gid), "lchown", path);
+
+    /// <summary>lstat(2): owner, mode and device number of a path, not following a final symlink.</summary>
+    public static Libc.Stat Lstat(string path)
+    {
+        Libc.Stat buffer;
+        LinuxException.ThrowIfError(Libc.Lstat(path, &buffer), "lstat", path);
+        return buffer;
+    }
 
     /// <summary>chmod(2), which unlike mknod(2) is not filtered by the umask.</summary>
     public static void Chmod(string path, uint mode) =>

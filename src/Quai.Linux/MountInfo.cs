@@ -43,8 +43,8 @@ public sealed record MountInfo(
     public static MountInfo ParseLine(string line)
     {
         var fields = line.Split(' ');
-        var separator = Array.IndexOf(fields, "-", 6);
-        if (fields.Length < 10 || separator < 0 || fields.Length < separator + 4)
+        var separator = fields.Length < 10 ? -1 : Array.IndexOf(fields, "-", 6);
+        if (separator < 0 || fields.Length < separator + 4)
         {
             throw new FormatException($"malformed mountinfo line (expected 10 or more fields with a '-' separator): '{line}'");
         }

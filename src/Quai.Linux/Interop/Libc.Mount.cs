@@ -31,6 +31,14 @@ public static unsafe partial class Libc
     [LibraryImport(Name, EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Chown(string path, uint uid, uint gid);
 
+    /// <summary>lchown(2), not following a final symlink: https://man7.org/linux/man-pages/man2/lchown.2.html</summary>
+    [LibraryImport(Name, EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Lchown(string path, uint uid, uint gid);
+
+    /// <summary>lstat(2) (a glibc symbol since 2.33): https://man7.org/linux/man-pages/man2/lstat.2.html</summary>
+    [LibraryImport(Name, EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Lstat(string path, Stat* buffer);
+
     /// <summary>chmod(2): https://man7.org/linux/man-pages/man2/chmod.2.html</summary>
     [LibraryImport(Name, EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Chmod(string path, uint mode);
@@ -79,6 +87,32 @@ public static unsafe partial class Libc
 
     /// <summary>umount2(2) flags.</summary>
     public const int MNT_DETACH = 2;
+
+    /// <summary>struct stat on x86-64 (bits/struct_stat.h).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Stat
+    {
+        public ulong Device;
+        public ulong Inode;
+        public ulong LinkCount;
+        public uint Mode;
+        public uint Uid;
+        public uint Gid;
+        public int Padding0;
+        public ulong DeviceNumber;
+        public long Size;
+        public long BlockSize;
+        public long Blocks;
+        public long AccessSeconds;
+        public long AccessNanoseconds;
+        public long ModifySeconds;
+        public long ModifyNanoseconds;
+        public long ChangeSeconds;
+        public long ChangeNanoseconds;
+        public long Reserved0;
+        public long Reserved1;
+        public long Reserved2;
+    }
 
     /// <summary>struct statfs on x86-64 (bits/statfs.h).</summary>
     [StructLayout(LayoutKind.Sequential)]

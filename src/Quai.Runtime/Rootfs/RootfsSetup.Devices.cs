@@ -52,7 +52,7 @@ public static partial class RootfsSetup
             throw new ArgumentException($"device path '{device.Path}' is not a file path inside the container");
         }
         var target = SecureJoin.Resolve(rootfs, CleanDestination(device.Path));
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!, DirectoryMode);
         var permissions = (device.FileMode ?? DefaultDeviceMode) & 0xFFF;
         var dev = device.Type == "p" ? 0UL : DeviceNodes.MakeDev(device.Major, device.Minor);
         var rc = DeviceNodes.TryMknod(target, typeBits | permissions, dev);

@@ -17,6 +17,9 @@ public static partial class RootfsSetup
 
     private const long ProcSuperMagic = 0x9fa0;
 
+    /// <summary>Mode of the mount points and /dev subdirectories Quai creates (0755, as runc's MkdirAll), whatever the umask.</summary>
+    private const UnixFileMode DirectoryMode = (UnixFileMode)0x1ED;
+
     /// <summary>Parses and checks every mount before anything is mounted, so a bad config fails without side effects.</summary>
     private static List<(OciMount Mount, MountOptions Options)> Plan(Spec spec)
     {
@@ -66,8 +69,12 @@ public static partial class RootfsSetup
         else
         {
             var target = SecureJoin.Resolve(context.Rootfs, destination);
-            CheckProcMount(context.Rootfs, target, m.Source, bind: false, m.Type);
-            Directory.CreateDirectory(target);
+            if (m.Type != "tmpfs")
+            {
+                // A tmpfs only hides what is below it; runc does not check it either.
+                CheckProcMount(context.Rootfs, target, m.Source, bind: false, m.Type);
+            }
+            Directory.CreateDirectory(target, DirectoryMode);
             switch (m.Type)
             {
                 case "cgroup" or "cgroup2":
@@ -144,7 +151,13 @@ public static partial class RootfsSetup
         Mounts.Mount(null, target, null, merged | MS_BIND | MS_REMOUNT);
     }
 
-    private static void RemountReadonly(string target, ulong flags) => RemountBind(target, flags & ~(MS_BIND | MS_REMOUNT));
+    /// <summary>
+    /// Makes an existing mount read-only and keeps its other flags: a bind remount sets exactly the
+    /// flags it is given, so nosuid, nodev, noexec and the atime mode are read back with statfs(2)
+    /// and passed again (runc setReadonly / remountReadonly).
+    /// </summary>
+    private static void RemountReadonly(string target) =>
+        Mounts.Mount(null, target, null, MS_BIND | MS_REMOUNT | MS_RDONLY | Mounts.GetLockedFlags(target));
 
     private static void ApplyPropagation(string target, MountOptions options)
     {
@@ -204,28 +217,45 @@ public static partial class RootfsSetup
         }
     }
 
+    /// <summary>Copies a directory tree with modes and owners; symlinks are copied as links, special files are skipped.</summary>
     private static void CopyTree(string from, string to)
     {
-        var mode = File.GetUnixFileMode(from);
-        File.SetUnixFileMode(to, mode);
+        CopyOwnerAndMode(from, to);
         foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
         {
             var destination = Path.Combine(to, entry.Name);
-            if (entry.LinkTarget is { } link)
+            var type = DeviceNodes.Lstat(entry.FullName).Mode & FileTypeMask;
+            if (type == SymlinkType)
             {
-                File.CreateSymbolicLink(destination, link);
+                File.CreateSymbolicLink(destination, entry.LinkTarget!);
+                var st = DeviceNodes.Lstat(entry.FullName);
+                DeviceNodes.Lchown(destination, st.Uid, st.Gid);
             }
-            else if (entry is DirectoryInfo)
+            else if (type == DirectoryType)
             {
                 Directory.CreateDirectory(destination);
                 CopyTree(entry.FullName, destination);
             }
-            else
+            else if (type == RegularType)
             {
                 File.Copy(entry.FullName, destination);
-                File.SetUnixFileMode(destination, entry.UnixFileMode);
+                CopyOwnerAndMode(entry.FullName, destination);
             }
         }
+    }
+
+    private const uint FileTypeMask = 0xF000;
+    private const uint RegularType = 0x8000;
+    private const uint DirectoryType = 0x4000;
+    private const uint SymlinkType = 0xA000;
+
+    private static void CopyOwnerAndMode(string from, string to)
+    {
+        var st = DeviceNodes.Lstat(from);
+        DeviceNodes.Lchown(to, st.Uid, st.Gid);
+
+        // After chown, which clears set-user-ID and set-group-ID bits.
+        DeviceNodes.Chmod(to, st.Mode & 0xFFF);
     }
 
     /// <summary>Creates a missing mount point: a directory, or an empty file when a file is bound onto it.</summary>
@@ -233,14 +263,14 @@ public static partial class RootfsSetup
     {
         if (directory)
         {
-            Directory.CreateDirectory(target);
+            Directory.CreateDirectory(target, DirectoryMode);
             return;
         }
         if (Directory.Exists(target) || File.Exists(target))
         {
             return;
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!, DirectoryMode);
         using (File.Create(target))
         {
         }

@@ -37,6 +37,6 @@ public static partial class RootfsSetup
         {
             throw new LinuxException("mount (readonly path)", rc, path);
         }
-        RemountBind(path, MS_RDONLY);
+        RemountReadonly(path);
     }
 }

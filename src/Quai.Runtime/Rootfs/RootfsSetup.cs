@@ -32,6 +32,11 @@ public static partial class RootfsSetup
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(bundleDir);
+        if (!Sysctls.HasNamespace(spec, NamespaceTypes.Mount))
+        {
+            // Without one, every mount below would land in the host's mount table.
+            throw new ArgumentException("linux.namespaces has no mount namespace: the container's root filesystem can only be set up in its own mount namespace; add {\"type\": \"mount\"}");
+        }
         var rootfs = ResolveRootfs(spec, bundleDir);
         var plan = Plan(spec);
         ValidateNames(spec);
@@ -44,7 +49,12 @@ public static partial class RootfsSetup
         MakeParentPrivate(rootfs);
         Mounts.Mount(rootfs, rootfs, "bind", MS_BIND | MS_REC);
 
-        var context = new Context(rootfs, bundleDir, MountInfo.ReadSelf(), Sysctls.HasNamespace(spec, NamespaceTypes.Network));
+        var context = new Context(
+            rootfs,
+            bundleDir,
+            MountInfo.ReadSelf(),
+            Sysctls.HasNamespace(spec, NamespaceTypes.Network),
+            Sysctls.HasNamespace(spec, NamespaceTypes.Cgroup));
         foreach (var (mount, options) in plan)
         {
             MountOne(context, mount, options);
@@ -122,12 +132,12 @@ public static partial class RootfsSetup
         {
             if (CleanDestination(m.Destination) == "/dev" && (MountOptions.Parse(m.Options).Flags & MS_RDONLY) != 0)
             {
-                RemountReadonly("/dev", MS_BIND | MS_REMOUNT | MS_RDONLY);
+                RemountReadonly("/dev");
             }
         }
         if (spec.Root?.Readonly == true)
         {
-            RemountReadonly("/", MS_BIND | MS_REMOUNT | MS_RDONLY);
+            RemountReadonly("/");
         }
 
         if (!string.IsNullOrEmpty(spec.Hostname))
@@ -230,5 +240,5 @@ public static partial class RootfsSetup
         return "/" + string.Join('/', parts);
     }
 
-    private sealed record Context(string Rootfs, string BundleDir, IReadOnlyList<MountInfo> HostMounts, bool HasNetworkNamespace);
+    private sealed record Context(string Rootfs, string BundleDir, IReadOnlyList<MountInfo> HostMounts, bool HasNetworkNamespace, bool HasCgroupNamespace);
 }
