@@ -113,7 +113,11 @@ internal sealed partial class V1Manager : ICgroupManager
         var canFreeze = Find("freezer") is not null || unified is not null && File.Exists(System.IO.Path.Combine(unified.Directory, "cgroup.freeze"));
         if (unified is not null && signal == 9 && File.Exists(System.IO.Path.Combine(unified.Directory, "cgroup.kill")))
         {
+            // AddProcess put every process in the unified cgroup too, so cgroup.kill reaches them
+            // all, forks included; no freeze is needed for SIGKILL.
             unified.Kill(signal);
+            V2Manager.SignalAll(this, signal, canFreeze: false);
+            return;
         }
         V2Manager.SignalAll(this, signal, canFreeze);
     }
