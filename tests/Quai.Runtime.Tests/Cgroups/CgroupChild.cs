@@ -33,6 +33,18 @@ internal sealed class CgroupChild : IDisposable
         }
     }
 
+    /// <summary>What the script printed to stdout so far, lines joined by \n.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (stdout)
+            {
+                return string.Join('\n', stdout);
+            }
+        }
+    }
+
     public string Stderr
     {
         get
