@@ -16,8 +16,9 @@ internal static class CgroupFiles
         var path = System.IO.Path.Combine(dir, file);
         try
         {
-            // File.OpenHandle opens with O_CLOEXEC; FileMode.Open never truncates or creates.
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            // File.OpenHandle opens with O_CLOEXEC. O_TRUNC (FileMode.Truncate) is ignored by cgroupfs, as
+            // for "echo x > file", and keeps a fake tree of regular files exact; it never creates.
+            using var handle = File.OpenHandle(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite);
             RandomAccess.Write(handle, Encoding.ASCII.GetBytes(value), 0);
         }
         catch (FileNotFoundException e)

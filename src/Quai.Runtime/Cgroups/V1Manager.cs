@@ -45,16 +45,13 @@ internal sealed partial class V1Manager : ICgroupManager
     {
         foreach (var h in hierarchies)
         {
-            var created = CgroupFiles.MakeDirectories(h.MountPoint, h.Directory);
-            foreach (var dir in created)
+            foreach (var dir in CgroupFiles.MakeDirectories(h.MountPoint, h.Directory))
             {
                 CgroupLog.Created(environment.Logger, dir);
-                if (h.Controllers.Contains("cpuset"))
-                {
-                    // A new cpuset starts with empty cpus/mems and refuses tasks (ENOSPC) until
-                    // they are set: inherit the parent's (cgroup-v1/cpusets.rst §2.1).
-                    InheritCpuset(dir);
-                }
+            }
+            if (h.Controllers.Contains("cpuset"))
+            {
+                InheritCpuset(h);
             }
         }
         if (unified is not null)
@@ -116,7 +113,11 @@ internal sealed partial class V1Manager : ICgroupManager
         var canFreeze = Find("freezer") is not null || unified is not null && File.Exists(System.IO.Path.Combine(unified.Directory, "cgroup.freeze"));
         if (unified is not null && signal == 9 && File.Exists(System.IO.Path.Combine(unified.Directory, "cgroup.kill")))
         {
+            // AddProcess put every process in the unified cgroup too, so cgroup.kill reaches them
+            // all, forks included; no freeze is needed for SIGKILL.
             unified.Kill(signal);
+            V2Manager.SignalAll(this, signal, canFreeze: false);
+            return;
         }
         V2Manager.SignalAll(this, signal, canFreeze);
     }
@@ -159,15 +160,25 @@ internal sealed partial class V1Manager : ICgroupManager
         CgroupLog.Wrote(environment.Logger, System.IO.Path.Combine(dir, file), value);
     }
 
-    private void InheritCpuset(string dir)
+    /// <summary>
+    /// A new cpuset starts with empty cpus/mems and refuses tasks (ENOSPC) until they are set
+    /// (cgroup-v1/cpusets.rst §2.1): fill every empty level from its parent, top down, as runc does.
+    /// </summary>
+    private void InheritCpuset(V1Hierarchy h)
     {
-        var parent = System.IO.Path.GetDirectoryName(dir)!;
-        foreach (var file in new[] { "cpuset.cpus", "cpuset.mems" })
+        var rel = System.IO.Path.GetRelativePath(h.MountPoint, h.Directory);
+        var parent = h.MountPoint;
+        foreach (var part in rel == "." ? [] : rel.Split('/'))
         {
-            if (string.IsNullOrEmpty(CgroupFiles.TryRead(dir, file)) && CgroupFiles.TryRead(parent, file) is { Length: > 0 } value)
+            var dir = System.IO.Path.Combine(parent, part);
+            foreach (var file in new[] { "cpuset.cpus", "cpuset.mems" })
             {
-                WriteFile(dir, file, value);
+                if (string.IsNullOrEmpty(CgroupFiles.TryRead(dir, file)) && CgroupFiles.TryRead(parent, file) is { Length: > 0 } value)
+                {
+                    WriteFile(dir, file, value);
+                }
             }
+            parent = dir;
         }
     }
 

@@ -98,8 +98,9 @@ internal static class V1Resources
         {
             // The kernel keeps memsw >= limit at every step: raise memsw first when growing,
             // lower the limit first when shrinking.
-            var current = CgroupFiles.ParseLimit(read("memory", "memory.limit_in_bytes"));
-            if (swap == -1 || current is null || current.Value < (ulong)swap)
+            // An unreadable or "unlimited" current limit counts as huge, as in runc.
+            var current = ulong.TryParse(read("memory", "memory.limit_in_bytes"), out var c) ? c : ulong.MaxValue;
+            if (swap == -1 || current < (ulong)swap)
             {
                 writes.Add(swapWrite);
                 writes.Add(limitWrite);
