@@ -59,6 +59,7 @@ public static class ContainerInit
                 Namespaces.Unshare(Namespaces.CLONE_NEWCGROUP);
             }
             // Compiled now: libseccomp cannot be loaded after pivot_root (trap 4).
+            ProcessFinisher.DropUnraisableAmbient(process);
             security = ProcessSecurity.Prepare(process, spec.Linux?.Seccomp, null, RuntimeLog.Warn);
             // An O_PATH fd from before pivot_root; reopened through /proc/self/fd to wait for `start` (runc's exec fifo).
             fifo = FdIo.Open(boot.ExecFifo!, Libc.O_PATH);

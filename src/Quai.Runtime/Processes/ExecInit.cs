@@ -27,6 +27,7 @@ public static class ExecInit
             var boot = ContainerInit.ReadBootstrap(channel);
             var process = boot.Spec.Process!;
             // Before setns(mnt): libseccomp must be loaded from the host's filesystem (trap 4).
+            ProcessFinisher.DropUnraisableAmbient(process);
             security = ProcessSecurity.Prepare(process, boot.Spec.Linux?.Seccomp, null, RuntimeLog.Warn);
             Namespaces.Unshare(Namespaces.CLONE_FS);
             Namespaces.Join($"/proc/{boot.InitPid}/ns/mnt", Namespaces.CLONE_NEWNS);

@@ -41,6 +41,26 @@ public static unsafe class ProcessFinisher
         throw new RuntimeException($"exec: \"{name}\": executable file not found in $PATH ({path}) in the container");
     }
 
+    /// <summary>
+    /// Drops ambient capabilities that are not both permitted and inheritable: the kernel refuses
+    /// to raise them (capabilities(7), PR_CAP_AMBIENT_RAISE), and runc skips them, so configs such
+    /// as runc's own default spec (ambient without inheritable) must still run.
+    /// </summary>
+    public static void DropUnraisableAmbient(OciProcess process)
+    {
+        var caps = process.Capabilities;
+        if (caps?.Ambient is not { Count: > 0 } ambient)
+        {
+            return;
+        }
+        var dropped = ambient.Where(c => !(caps.Permitted?.Contains(c) == true && caps.Inheritable?.Contains(c) == true)).ToList();
+        if (dropped.Count > 0)
+        {
+            RuntimeLog.Debug($"ambient capabilities skipped (not in permitted and inheritable): {string.Join(", ", dropped)}");
+            ambient.RemoveAll(dropped.Contains);
+        }
+    }
+
     /// <summary>setgroups, setresgid, setresuid to process.user (keeping capabilities: <see cref="ProcessSecurity.BeforeUserChange"/> set PR_SET_KEEPCAPS), then umask.</summary>
     public static void ChangeUser(OciProcess process)
     {
