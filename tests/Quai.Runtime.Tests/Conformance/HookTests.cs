@@ -24,7 +24,7 @@ public sealed class HookTests
             Path = "/bin/sh",
             Args = ["sh", "-c", $"echo {kind} >> {shared}/log; cat > {shared}/state.{kind}"],
         };
-        c.Spec.Hooks = new Hooks
+        c.Spec.Hooks = new Oci.Runtime.Hooks
         {
             Prestart = [HostHook("prestart")],
             CreateRuntime = [HostHook("createRuntime")],
@@ -78,7 +78,7 @@ public sealed class HookTests
     public void A_failing_createRuntime_hook_fails_create(string runtime)
     {
         using var c = new ConformanceContainer(runtime, "true");
-        c.Spec.Hooks = new Hooks { CreateRuntime = [new Hook { Path = "/bin/false" }] };
+        c.Spec.Hooks = new Oci.Runtime.Hooks { CreateRuntime = [new Hook { Path = "/bin/false" }] };
         c.WriteConfig();
         var r = c.Cli("create", "--bundle", c.Bundle, c.Id);
         Assert.True(r.ExitCode != 0, $"create must fail when a createRuntime hook fails: {r}");

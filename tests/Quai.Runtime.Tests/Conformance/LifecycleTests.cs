@@ -140,7 +140,7 @@ public sealed class LifecycleTests
     [MemberData(nameof(Runtimes.All), MemberType = typeof(Runtimes))]
     public void Pause_and_resume_freeze_the_container(string runtime)
     {
-        using var c = new ConformanceContainer(runtime, "sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /tmp/tick; sleep 0.02; done");
+        using var c = new ConformanceContainer(runtime, "sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /tmp/tick.new; mv /tmp/tick.new /tmp/tick; sleep 0.02; done");
         c.Create();
         c.Start();
         var tick = Path.Combine(c.Rootfs, "tmp", "tick");
@@ -161,7 +161,8 @@ public sealed class LifecycleTests
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (true)
         {
-            // The loop rewrites the file: an empty read is a write in progress.
+            // The loop renames a complete file into place, so a read sees a whole number (a
+            // freeze between write and rename must not leave an empty file); absent at first.
             var text = File.Exists(path) ? File.ReadAllText(path).Trim() : "";
             if (long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n))
             {
