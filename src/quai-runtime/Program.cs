@@ -1,3 +1,2 @@
-// quai-runtime: the OCI runtime's command line. The logic lives in Quai.Runtime.
-Console.Error.WriteLine("quai-runtime: not built yet");
-return 1;
+// quai-runtime: the OCI runtime's command line (runc-compatible). The logic lives in Quai.Runtime.
+return Quai.Runtime.Cli.RuntimeCli.Run(args);

@@ -1,0 +1,4 @@
+namespace Quai.Runtime.Cgroups;
+
+/// <summary>One v1 hierarchy as a container uses it: its controllers, its mount point, the cgroup path in it and that cgroup's directory.</summary>
+internal sealed record V1Hierarchy(IReadOnlyList<string> Controllers, string MountPoint, string Path, string Directory);

@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Quai.Linux;
+using Quai.Linux.Interop;
+using Quai.Oci;
+using Quai.Oci.Runtime;
+using Quai.Runtime.Cgroups;
+using Quai.Runtime.Hooks;
+using Quai.Runtime.Processes;
+using Quai.Runtime.Store;
+
+namespace Quai.Runtime.Container;
+
+/// <summary>
+/// `create` (runtime.md#create): validates the bundle, records the container under ROOT/ID,
+/// creates its cgroup, spawns the init into new namespaces and drives the handshake until the
+/// init waits on the exec fifo. Any failure undoes everything: init killed, cgroup removed, ROOT/ID gone.
+/// </summary>
+public sealed class ContainerCreator
+{
+    private readonly StateStore _store;
+    private readonly bool _systemdCgroup;
+
+    public ContainerCreator(StateStore store, bool systemdCgroup)
+    {
+        _store = store;
+        _systemdCgroup = systemdCgroup;
+    }
+
+    /// <summary>Creates the container; returns the init's host pid.</summary>
+    public int Create(CreateOptions options)
+    {
+        StateStore.ValidateId(options.Id);
+        var bundle = Path.GetFullPath(options.Bundle);
+        var spec = SpecLoader.Load(bundle);
+        SpecLoader.Validate(spec, bundle);
+        if (spec.Process!.Terminal && options.ConsoleSocket is null && options.ConsoleSocketFd is null)
+        {
+            throw new RuntimeException("process.terminal is true: pass --console-socket PATH to receive the pty master (or set terminal to false)");
+        }
+
+        var dir = _store.CreateContainerDir(options.Id);
+        var record = new ContainerRecord
+        {
+            Id = options.Id,
+            Bundle = bundle,
+            Rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root!.Path)),
+            Created = DateTimeOffset.UtcNow,
+            Owner = "",
+            Annotations = spec.Annotations,
+        };
+        ICgroupManager? cgroup = null;
+        var pid = 0;
+        try
+        {
+            File.Copy(Path.Combine(bundle, "config.json"), Path.Combine(dir, "config.json"));
+            _store.Save(record);
+            var fifo = _store.FifoOf(options.Id);
+            // 0622: the init may run as any user by the time it opens the fifo for writing.
+            LinuxException.ThrowIfError(Libc.Mkfifo(fifo, 0x192), "mkfifo", fifo);
+            Libc.Chmod(fifo, 0x192);
+
+            cgroup = CgroupManager.Open(spec.Linux?.CgroupsPath, options.Id, _systemdCgroup);
+            cgroup.Create(spec.Linux?.Resources);
+            record.CgroupsPath = cgroup.Path;
+            record.SystemdCgroup = _systemdCgroup;
+
+            using var exe = SealedExecutable.Create();
+            var (parentEnd, childEnd) = UnixSocket.Pair();
+            using var channel = new InitChannel(parentEnd);
+            using var console = options.ConsoleSocket is { } socketPath ? ConnectConsole(socketPath) : null;
+            using (childEnd)
+            {
+                pid = InitLauncher.Launch(exe, "init", () => EnterNamespaces(spec), childEnd.Fd, console?.Fd ?? options.ConsoleSocketFd, options.PreserveFds);
+            }
+            cgroup.AddProcess(pid);
+            record.Pid = pid;
+            record.InitStartTime = ProcessInfo.ReadStat(pid)?.StartTime ?? throw new RuntimeException($"the container's init (pid {pid}) exited right after it was started");
+            _store.Save(record);
+
+            var stateJson = StateJson(record, ContainerStatus.Creating, spec.Annotations);
+            var parentHooks = spec.Hooks?.Prestart is { Count: > 0 } || spec.Hooks?.CreateRuntime is { Count: > 0 };
+            var boot = new InitBootstrap
+            {
+                Spec = spec,
+                Bundle = bundle,
+                ExecFifo = fifo,
+                StateJson = stateJson,
+                ParentHooks = parentHooks,
+                PreserveFds = options.PreserveFds,
+                HasConsole = console is not null || options.ConsoleSocketFd is not null,
+                Debug = RuntimeLog.DebugEnabled,
+            };
+            channel.Send(InitMessage.Bootstrap, JsonSerializer.SerializeToUtf8Bytes(boot, RuntimeJsonContext.Default.InitBootstrap));
+            Handshake(channel, spec, stateJson, pid);
+
+            record.Phase = ContainerStatus.Created;
+            _store.Save(record);
+            if (options.PidFile is { } pidFile)
+            {
+                WritePidFile(pidFile, pid);
+            }
+            return pid;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            InitLauncher.KillAndReap(pid);
+            TryDestroy(cgroup);
+            _store.Remove(options.Id);
+            throw e switch
+            {
+                RuntimeException => e,
+                LinuxException or CgroupException or IOException => new RuntimeException($"container {options.Id}: {e.Message}", e),
+                _ => e,
+            };
+        }
+    }
+
+    private static void Handshake(InitChannel channel, Spec spec, string stateJson, int pid)
+    {
+        while (true)
+        {
+            var frame = channel.Receive();
+            if (frame is null)
+            {
+                throw new RuntimeException($"the container's init (pid {pid}) exited during setup; see its stderr above");
+            }
+            switch (frame.Value.Type)
+            {
+                case InitMessage.RunHooks:
+                    // runtime.md#lifecycle: prestart (deprecated) and createRuntime run in the
+                    // runtime's namespace after the container's namespaces exist, before pivot_root.
+                    try
+                    {
+                        HookRunner.Run(spec.Hooks?.Prestart, "prestart", stateJson);
+                        HookRunner.Run(spec.Hooks?.CreateRuntime, "createRuntime", stateJson);
+                    }
+                    catch (RuntimeException e)
+                    {
+                        channel.Send(InitMessage.Error, e.Message);
+                        throw;
+                    }
+                    channel.Send(InitMessage.HooksDone);
+                    break;
+                case InitMessage.Ready:
+                    return;
+                case InitMessage.Error:
+                    throw new RuntimeException($"container init: {Encoding.UTF8.GetString(frame.Value.Payload)}");
+                default:
+                    throw new RuntimeException($"init protocol: unexpected {frame.Value.Type}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// On the launcher thread: joins the namespaces that have a path (mount last, after
+    /// unshare(CLONE_FS), which setns(mnt) needs), then unshares the new ones. The cgroup
+    /// namespace is left to the init, which unshares it once it is in its cgroup.
+    /// </summary>
+    private static void EnterNamespaces(Spec spec)
+    {
+        var namespaces = spec.Linux?.Namespaces ?? [];
+        var flags = 0;
+        foreach (var ns in namespaces.OrderBy(n => n.Type == NamespaceTypes.Mount ? 1 : 0))
+        {
+            var flag = Namespaces.FlagOf(ns.Type);
+            if (!string.IsNullOrEmpty(ns.Path))
+            {
+                if (flag == Namespaces.CLONE_NEWNS)
+                {
+                    Namespaces.Unshare(Namespaces.CLONE_FS);
+                }
+                RuntimeLog.Debug($"setns({ns.Path}, {ns.Type})");
+                Namespaces.Join(ns.Path, flag);
+            }
+            else if (flag != Namespaces.CLONE_NEWCGROUP)
+            {
+                flags |= flag;
+            }
+        }
+        if (flags != 0)
+        {
+            RuntimeLog.Debug($"unshare(0x{flags:x})");
+            Namespaces.Unshare(flags);
+        }
+    }
+
+    private static FileDescriptorHandle ConnectConsole(string path)
+    {
+        try
+        {
+            return UnixSocket.Connect(path);
+        }
+        catch (LinuxException e)
+        {
+            throw new RuntimeException($"cannot connect to the console socket {path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The OCI state document for hooks (runtime.md#state).</summary>
+    public static string StateJson(ContainerRecord record, string status, Dictionary<string, string>? annotations) =>
+        JsonSerializer.Serialize(new State { Id = record.Id, Status = status, Pid = record.Pid, Bundle = record.Bundle, Annotations = annotations }, OciJsonContext.Default.State);
+
+    /// <summary>Writes the pid file atomically, as runc does (temp file, rename).</summary>
+    public static void WritePidFile(string path, int pid)
+    {
+        var full = Path.GetFullPath(path);
+        StateStore.WriteAtomic(full, Encoding.ASCII.GetBytes(pid.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    private static void TryDestroy(ICgroupManager? cgroup)
+    {
+        try
+        {
+            cgroup?.Destroy();
+        }
+        catch (CgroupException e)
+        {
+            RuntimeLog.Warn(e.Message);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Text.Json;
+using Quai.Linux;
+using Quai.Linux.Interop;
+using Quai.Oci;
+using Quai.Oci.Runtime;
+using Quai.Runtime.Cgroups;
+using Quai.Runtime.Hooks;
+using Quai.Runtime.Store;
+
+namespace Quai.Runtime.Container;
+
+/// <summary>
+/// Operations on an existing container (runtime.md#operations): start, kill, delete, state,
+/// pause/resume, update. Every call loads ROOT/ID afresh: each verb is its own process.
+/// </summary>
+public sealed partial class ContainerService
+{
+    private readonly StateStore _store;
+
+    public ContainerService(StateStore store) => _store = store;
+
+    /// <summary>Loads a container and its live status.</summary>
+    public (ContainerRecord Record, string Status) Load(string id)
+    {
+        var record = _store.Load(id);
+        return (record, StatusOf(record));
+    }
+
+    /// <summary>The live status (<see cref="StatusResolver"/>).</summary>
+    public string StatusOf(ContainerRecord record)
+    {
+        var alive = record.Pid > 0 && ProcessInfo.IsAlive(record.Pid, record.InitStartTime);
+        var fifo = File.Exists(_store.FifoOf(record.Id));
+        var frozen = false;
+        if (alive && !fifo && record.Phase != ContainerStatus.Creating)
+        {
+            try
+            {
+                frozen = OpenCgroup(record).GetFreezerState() == FreezerState.Frozen;
+            }
+            catch (CgroupException)
+            {
+                frozen = false;
+            }
+        }
+        return StatusResolver.Resolve(record.Phase, alive, fifo, frozen);
+    }
+
+    /// <summary>`start`: lets a created container's init exec the user's program, then runs poststart hooks.</summary>
+    public void Start(string id)
+    {
+        var (record, status) = Load(id);
+        if (status != ContainerStatus.Created)
+        {
+            throw new RuntimeException(status == ContainerStatus.Stopped
+                ? $"cannot start container {id}: it has stopped; delete it and create it again"
+                : $"cannot start container {id}: it is {status}, not created");
+        }
+        var fifoPath = _store.FifoOf(id);
+        using (var fifo = FdIo.Open(fifoPath, Libc.O_RDONLY | Libc.O_NONBLOCK))
+        {
+            // The init blocks opening the fifo for writing until this open; poll, and check the
+            // init still lives, so a dead init cannot leave `start` waiting forever.
+            Span<byte> one = stackalloc byte[1];
+            while (true)
+            {
+                var events = FdIo.Poll(fifo.Fd, Libc.POLLIN, 100);
+                if ((events & Libc.POLLIN) != 0 && FdIo.ReadSome(fifo.Fd, one, fifoPath) == 1)
+                {
+                    break;
+                }
+                if (!ProcessInfo.IsAlive(record.Pid, record.InitStartTime))
+                {
+                    throw new RuntimeException($"cannot start container {id}: its init (pid {record.Pid}) exited before start");
+                }
+            }
+        }
+        File.Delete(fifoPath);
+        var spec = LoadSpec(record);
+        HookRunner.RunWarn(spec.Hooks?.Poststart, "poststart", ContainerCreator.StateJson(record, ContainerStatus.Running, spec.Annotations));
+    }
+
+    /// <summary>`kill`: a signal to the init, or with <paramref name="all"/> to every process of the cgroup.</summary>
+    public void Kill(string id, int signal, bool all)
+    {
+        var (record, status) = Load(id);
+        if (status == ContainerStatus.Stopped && !all)
+        {
+            throw new RuntimeException($"cannot kill container {id}: it is not running (status stopped)");
+        }
+        if (all)
+        {
+            OpenCgroup(record).Kill(signal);
+            return;
+        }
+        RuntimeLog.Debug($"kill({record.Pid}, {signal})");
+        ProcessInfo.Signal(record.Pid, signal);
+    }
+
+    /// <summary>`delete`: removes a stopped (or created) container; with <paramref name="force"/> kills a running one first.</summary>
+    public void Delete(string id, bool force)
+    {
+        ContainerRecord record;
+        string status;
+        try
+        {
+            (record, status) = Load(id);
+        }
+        catch (RuntimeException) when (force)
+        {
+            // runc delete --force of an unknown id succeeds: the caller wants it gone.
+            _store.Remove(id);
+            return;
+        }
+        if (status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Creating && !force)
+        {
+            throw new RuntimeException($"cannot delete container {id} that is not stopped: {status} (stop it, or use delete --force)");
+        }
+        if (status != ContainerStatus.Stopped)
+        {
+            KillEverything(record, status);
+        }
+        Cleanup(record);
+    }
+
+    /// <summary>poststop hooks (warnings only), cgroup removal, ROOT/ID removal; each step tolerates a previous partial cleanup.</summary>
+    public void Cleanup(ContainerRecord record)
+    {
+        var spec = TryLoadSpec(record);
+        if (spec is not null)
+        {
+            HookRunner.RunWarn(spec.Hooks?.Poststop, "poststop", ContainerCreator.StateJson(record, ContainerStatus.Stopped, spec.Annotations));
+        }
+        try
+        {
+            OpenCgroup(record).Destroy();
+        }
+        catch (CgroupException e)
+        {
+            RuntimeLog.Warn($"container {record.Id}: {e.Message}");
+        }
+        _store.Remove(record.Id);
+    }
+
+    private void KillEverything(ContainerRecord record, string status)
+    {
+        var cgroup = OpenCgroup(record);
+        try
+        {
+            cgroup.Kill(Signals.SIGKILL);
+        }
+        catch (CgroupException e)
+        {
+            RuntimeLog.Debug($"cgroup kill: {e.Message}");
+        }
+        ProcessInfo.Signal(record.Pid, Signals.SIGKILL);
+        if (status == ContainerStatus.Paused)
+        {
+            // A frozen task cannot die until thawed (cgroup-v1/freezer-subsystem).
+            cgroup.Thaw();
+        }
+        var deadline = Environment.TickCount64 + 10_000;
+        while (ProcessInfo.IsAlive(record.Pid, record.InitStartTime) || cgroup.GetPids().Count > 0)
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new RuntimeException($"container {record.Id}: processes still alive 10s after SIGKILL (pid {record.Pid})");
+            }
+            Thread.Sleep(5);
+        }
+    }
+
+    /// <summary>The cgroup recorded at create.</summary>
+    public static ICgroupManager OpenCgroup(ContainerRecord record) =>
+        CgroupManager.Open(record.CgroupsPath, record.Id, record.SystemdCgroup);
+
+    /// <summary>The config.json copied into ROOT/ID at create.</summary>
+    public Spec LoadSpec(ContainerRecord record) =>
+        TryLoadSpec(record) ?? throw new RuntimeException($"container {record.Id}: its config copy {Path.Combine(_store.DirOf(record.Id), "config.json")} is missing or invalid");
+
+    private Spec? TryLoadSpec(ContainerRecord record)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(_store.DirOf(record.Id), "config.json")), OciJsonContext.Default.Spec);
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using Quai.Linux;
+using Quai.Linux.Interop;
+
+namespace Quai.Runtime.Container;
+
+/// <summary>
+/// Starts `quai-runtime init` or `exec-init` from the sealed copy of the runtime, on a dedicated
+/// OS thread that first enters the container's namespaces (a .NET process is multithreaded, but
+/// unshare/setns of mnt, uts, ipc, net, pid, cgroup act on the calling thread, and posix_spawn's
+/// child inherits that thread's namespaces). The thread then ends, and its namespaces with it;
+/// the child keeps them (runtime-notes.md: dedicated thread).
+/// </summary>
+public static class InitLauncher
+{
+    /// <summary>Fds at or above this are free for shuffling before dup2 into 3, 4, … in the child.</summary>
+    private const int ShuffleBase = 100;
+
+    /// <summary>
+    /// Runs <paramref name="enterNamespaces"/> then posix_spawn on a new thread; returns the child's pid.
+    /// The init socket becomes fd 3 + <paramref name="preserveFds"/>, the console socket the next one.
+    /// </summary>
+    public static int Launch(SealedExecutable exe, string verb, Action enterNamespaces, int initSocket, int? consoleSocket, int preserveFds)
+    {
+        using var init = FdIo.DupAbove(initSocket, ShuffleBase);
+        using var console = consoleSocket is { } c ? FdIo.DupAbove(c, ShuffleBase) : null;
+        var initTarget = 3 + preserveFds;
+        var fds = new List<(int, int)> { (init.Fd, initTarget) };
+        var env = new List<string>
+        {
+            $"{Processes.ContainerInit.PipeEnv}={initTarget.ToString(CultureInfo.InvariantCulture)}",
+            // A .NET process in the container's namespaces must leave no diagnostics socket in /tmp (trap 6).
+            "DOTNET_EnableDiagnostics=0",
+        };
+        if (console is not null)
+        {
+            fds.Add((console.Fd, initTarget + 1));
+            env.Add($"{Processes.ContainerInit.ConsoleEnv}={(initTarget + 1).ToString(CultureInfo.InvariantCulture)}");
+        }
+        if (Environment.GetEnvironmentVariable("LISTEN_FDS") is { } listen)
+        {
+            env.Add($"LISTEN_FDS={listen}");
+        }
+
+        var pid = 0;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                enterNamespaces();
+                pid = Spawn.Start(exe.ExecPath, ["quai-runtime", verb], env, fds);
+                RuntimeLog.Debug($"posix_spawn {exe.ExecPath} {verb} = pid {pid}");
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        }, maxStackSize: 256 * 1024);
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+        {
+            throw failure is LinuxException le ? new RuntimeException($"cannot start the container's init: {le.Message}", le) : failure;
+        }
+        return pid;
+    }
+
+    /// <summary>Kills and reaps a child the runtime spawned (cleanup after a failed create or exec).</summary>
+    public static void KillAndReap(int pid)
+    {
+        if (pid <= 0)
+        {
+            return;
+        }
+        ProcessInfo.Signal(pid, Signals.SIGKILL);
+        try
+        {
+            Spawn.Wait(pid);
+        }
+        catch (LinuxException e) when (e.Errno == Errnos.ECHILD)
+        {
+            // Reaped already.
+        }
+    }
+
+    /// <summary>Closes an fd number without a SafeHandle (the child's copy is the one that matters).</summary>
+    internal static void Close(int fd) => Libc.Close(fd);
+}

@@ -1,0 +1,62 @@
+using Quai.Linux;
+using Quai.Runtime.Rootfs;
+
+namespace Quai.Runtime.Tests.Rootfs;
+
+public sealed class RootfsSetupHelpersTests
+{
+    [Theory]
+    [InlineData("/proc", "/proc")]
+    [InlineData("proc", "/proc")]
+    [InlineData("/dev/", "/dev")]
+    [InlineData("/a/./b/../c", "/a/c")]
+    [InlineData("/../../etc", "/etc")]
+    [InlineData("/", "/")]
+    [InlineData("", "/")]
+    public void Destinations_are_made_absolute_and_clean(string destination, string expected) =>
+        Assert.Equal(expected, RootfsSetup.CleanDestination(destination));
+
+    [Theory]
+    [InlineData("/a/b", "/a", true)]
+    [InlineData("/a", "/a", true)]
+    [InlineData("/ab", "/a", false)]
+    [InlineData("/anything", "/", true)]
+    public void IsWithin_compares_whole_components(string path, string ancestor, bool expected) =>
+        Assert.Equal(expected, RootfsSetup.IsWithin(path, ancestor));
+
+    [Theory]
+    [InlineData("rw,cpu", "cpu")]
+    [InlineData("rw,cpu,cpuacct", "cpu,cpuacct")]
+    [InlineData("rw,name=systemd", "name=systemd")]
+    [InlineData("rw,xattr,release_agent=/lib/systemd/systemd-cgroups-agent,name=systemd", "xattr,name=systemd")]
+    [InlineData("ro,memory", "memory")]
+    public void Cgroup_v1_data_keeps_controllers_and_name(string superOptions, string expected) =>
+        Assert.Equal(expected, RootfsSetup.CgroupV1Data(superOptions));
+
+    private const string OwnCgroups = """
+        9:name=systemd:/
+        4:memory:/process_api/87e5
+        2:cpu,cpuacct:/user.slice
+        0::/system.slice/quai.service
+        """;
+
+    [Fact]
+    public void Proc_self_cgroup_is_parsed()
+    {
+        var own = RootfsSetup.ParseOwnCgroups(OwnCgroups);
+        Assert.Equal(4, own.Count);
+        Assert.Equal((4, "memory", "/process_api/87e5"), own[1]);
+        Assert.Equal((0, "", "/system.slice/quai.service"), own[3]);
+    }
+
+    [Theory]
+    [InlineData("40 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory", "/sys/fs/cgroup/memory/process_api/87e5")]
+    [InlineData("40 31 0:32 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct", "/sys/fs/cgroup/cpu,cpuacct/user.slice")]
+    [InlineData("40 31 0:32 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,name=systemd", "/sys/fs/cgroup/systemd")]
+    [InlineData("41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw", "/sys/fs/cgroup/unified/system.slice/quai.service")]
+    [InlineData("41 31 0:38 /system.slice /sys/fs/cgroup rw - cgroup2 cgroup2 rw", "/sys/fs/cgroup/quai.service")]
+    [InlineData("41 31 0:38 /other /sys/fs/cgroup rw - cgroup2 cgroup2 rw", "/sys/fs/cgroup")]
+    [InlineData("40 31 0:32 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids", "/sys/fs/cgroup/pids")]
+    public void The_own_cgroup_directory_is_found_under_its_hierarchy(string mountinfo, string expected) =>
+        Assert.Equal(expected, RootfsSetup.HostCgroupDirectory(MountInfo.ParseLine(mountinfo), RootfsSetup.ParseOwnCgroups(OwnCgroups)));
+}
