@@ -10,13 +10,25 @@ public class LifecycleTests
     [InlineData(new[] { "true" }, 0)]
     [InlineData(new[] { "false" }, 1)]
     [InlineData(new[] { "sh", "-c", "exit 3" }, 3)]
-    [InlineData(new[] { "sh", "-c", "kill -9 $$" }, 137)]
     public void Run_returns_the_containers_exit_status(string[] args, int expected)
     {
         using var c = new TestContainer(s => s.Process!.Args = [.. args]);
         var (code, _, err) = c.Runtime("run", "--bundle", c.Bundle, c.Id);
         Assert.True(expected == code, $"exit {code}, expected {expected}; stderr: {err}");
         Assert.False(Directory.Exists(Path.Combine(c.StateRoot, c.Id)), "run without --keep deletes the container");
+    }
+
+    [Fact]
+    public async Task Run_reports_128_plus_the_signal_that_killed_the_container()
+    {
+        // The container's init ignores a SIGKILL from inside its own pid namespace
+        // (pid_namespaces(7)), so the signal comes from outside, through `kill`.
+        using var c = new TestContainer(s => s.Process!.Args = ["sleep", "100"]);
+        var run = Task.Run(() => c.Runtime("run", "--bundle", c.Bundle, c.Id));
+        c.WaitForStatus(ContainerStatus.Running);
+        Assert.Equal(0, c.Runtime("kill", c.Id, "SIGKILL").Code);
+        var (code, _, err) = await run;
+        Assert.True(code == 137, $"exit {code}: {err}");
     }
 
     [Fact]
