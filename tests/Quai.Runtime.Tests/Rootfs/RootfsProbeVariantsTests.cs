@@ -105,6 +105,29 @@ public sealed class RootfsProbeVariantsTests
     }
 
     [Fact]
+    public void A_recursively_shared_root_can_still_pivot()
+    {
+        // pivot_root(2) fails with EINVAL when the new root's parent mount is shared: Prepare
+        // must make that parent private first (runc rootfsParentMountPrivate).
+        using var bundle = new ProbeBundle(Basics);
+        bundle.Spec.Linux!.RootfsPropagation = "rshared";
+        var r = bundle.Run();
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("absent", r["HOST_WORK"]);
+        Assert.StartsWith("shared:", r["ROOT_OPTIONAL"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_root_propagation_is_refused()
+    {
+        using var bundle = new ProbeBundle(Basics);
+        bundle.Spec.Linux!.RootfsPropagation = "sideways";
+        var r = bundle.Run();
+        Assert.Equal(125, r.ExitCode);
+        Assert.Contains("linux.rootfsPropagation 'sideways'", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_global_sysctl_is_refused_before_anything_is_mounted()
     {
         using var bundle = new ProbeBundle(Basics);
