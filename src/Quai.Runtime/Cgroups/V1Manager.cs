@@ -131,6 +131,7 @@ internal sealed partial class V1Manager : ICgroupManager
             {
                 CgroupFiles.RemoveTree(h.Directory, environment.SettleTimeout);
                 CgroupLog.Removed(environment.Logger, h.Directory);
+                V2Manager.RemoveDefaultParent(h.Path, h.Directory, environment);
             }
             catch (CgroupException e)
             {
