@@ -18,9 +18,7 @@ public static unsafe partial class Libc
     /// <summary>Attach flag: several programs per cgroup, all of which must allow (bpf.h).</summary>
     public const int BPF_F_ALLOW_MULTI = 2;
 
-    public const int O_RDONLY = 0;
-    public const int O_DIRECTORY = 0x10000;
-    public const int O_CLOEXEC = 0x80000;
+    // O_RDONLY, O_DIRECTORY, O_CLOEXEC: in Libc.Mount.cs.
 
     /// <summary>
     /// bpf(2): https://man7.org/linux/man-pages/man2/bpf.2.html — glibc has no wrapper, so this
