@@ -97,9 +97,16 @@ internal sealed partial class V2Manager : ICgroupManager
         if (signal == SIGKILL && File.Exists(System.IO.Path.Combine(Directory, "cgroup.kill")))
         {
             WriteFile("cgroup.kill", "1");
-            return;
         }
-        SignalAll(this, signal, canFreeze: File.Exists(System.IO.Path.Combine(Directory, "cgroup.freeze")));
+        else
+        {
+            SignalAll(this, signal, canFreeze: File.Exists(System.IO.Path.Combine(Directory, "cgroup.freeze")));
+        }
+        // A paused container must not linger frozen with SIGKILL pending: thaw it so it dies.
+        if (signal == SIGKILL && GetFreezerState() == FreezerState.Frozen)
+        {
+            Thaw();
+        }
     }
 
     public void Destroy()

@@ -300,4 +300,25 @@ public class V1IntegrationTests
         // "/quai" itself goes too unless another container (another test suite) still uses it.
         AssertGone(m);
     }
+
+    [Fact]
+    public void Sigkill_of_a_paused_container_kills_and_thaws_it()
+    {
+        var m = OpenUnique();
+        try
+        {
+            m.Create(null);
+            using var child = CgroupChild.Start("sleep 60");
+            m.AddProcess(child.Pid);
+            m.Freeze();
+            m.Kill(9);
+            Assert.Equal(137, child.WaitForExit(Long));
+            Assert.Equal(FreezerState.Thawed, m.GetFreezerState());
+        }
+        finally
+        {
+            m.Destroy();
+        }
+        AssertGone(m);
+    }
 }
