@@ -1,6 +1,8 @@
 // security-probe CONFIG.JSON: applies process.rlimits, the user, capabilities, no_new_privs and
 // linux.seccomp of CONFIG.JSON on this thread in quai-runtime's order (ProcessSecurity), then
 // execve's process.args with process.env. Exit 125 with a message on stderr when a step fails.
+// With root.path set, it chroots there after ProcessSecurity.Prepare, as the runtime pivots
+// after compiling the filter: libseccomp.so.2 is then out of reach (runtime-notes.md trap 4).
 using System.Runtime.InteropServices;
 using System.Text;
 using Quai.Oci;
@@ -28,8 +30,16 @@ try
     using var security = ProcessSecurity.Prepare(process, spec.Linux?.Seccomp, state, w => Console.Error.WriteLine("security-probe: warning: " + w));
 
     // Everything managed that would run after the seccomp filter is in place is prepared now.
-    var exec = Exec.Prepare(process);
     Console.Error.Flush();
+    if (spec.Root is { Path: { Length: > 0 } rootPath })
+    {
+        var root = Path.GetFullPath(rootPath, Path.GetDirectoryName(Path.GetFullPath(args[0]))!);
+        if (Native.Chroot(root) != 0 || Native.Chdir("/") != 0)
+        {
+            throw Quai.Linux.LinuxException.FromLastError("chroot", root);
+        }
+    }
+    var exec = Exec.Prepare(process);
 
     security.BeforeUserChange();
     User.Change(process.User);
