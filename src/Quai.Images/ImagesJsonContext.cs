@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Quai.Images.Snapshots;
+using Quai.Images.Formats;
 using Quai.Images.Store;
 
 namespace Quai.Images;
