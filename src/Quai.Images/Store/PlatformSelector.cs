@@ -11,12 +11,16 @@ namespace Quai.Images.Store;
 public static class PlatformSelector
 {
     /// <summary>The platform images are selected for when none is given.</summary>
-    public static Platform Default => new() { Os = "linux", Architecture = RuntimeInformation.OSArchitecture switch
+    public static Platform Default => new()
     {
-        Architecture.Arm64 => "arm64",
-        Architecture.Arm => "arm",
-        _ => "amd64",
-    } };
+        Os = "linux",
+        Architecture = RuntimeInformation.OSArchitecture switch
+        {
+            Architecture.Arm64 => "arm64",
+            Architecture.Arm => "arm",
+            _ => "amd64",
+        }
+    };
 
     /// <summary>Parses "linux/amd64", "linux/arm64/v8", "linux/arm/v7".</summary>
     public static Platform Parse(string value)
