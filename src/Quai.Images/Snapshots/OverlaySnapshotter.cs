@@ -204,12 +204,12 @@ public sealed partial class OverlaySnapshotter : ISnapshotter
         try
         {
             var db = File.Exists(_metadataPath)
-                ? JsonSerializer.Deserialize(await File.ReadAllBytesAsync(_metadataPath, cancellationToken).ConfigureAwait(false), ImagesJsonContext.Default.SnapshotDatabase) ?? new SnapshotDatabase()
+                ? JsonSerializer.Deserialize(await File.ReadAllBytesAsync(_metadataPath, cancellationToken).ConfigureAwait(false), StateJsonContext.Default.SnapshotDatabase) ?? new SnapshotDatabase()
                 : new SnapshotDatabase();
             var (changed, result) = action(db);
             if (changed)
             {
-                await AtomicFile.WriteAllBytesAsync(_metadataPath, JsonSerializer.SerializeToUtf8Bytes(db, ImagesJsonContext.Default.SnapshotDatabase), cancellationToken).ConfigureAwait(false);
+                await AtomicFile.WriteAllBytesAsync(_metadataPath, JsonSerializer.SerializeToUtf8Bytes(db, StateJsonContext.Default.SnapshotDatabase), cancellationToken).ConfigureAwait(false);
             }
             return result;
         }

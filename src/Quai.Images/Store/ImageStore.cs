@@ -202,12 +202,12 @@ public sealed partial class ImageStore
         try
         {
             var db = File.Exists(_dbPath)
-                ? JsonSerializer.Deserialize(await File.ReadAllBytesAsync(_dbPath, cancellationToken).ConfigureAwait(false), ImagesJsonContext.Default.ImageDatabase) ?? new ImageDatabase()
+                ? JsonSerializer.Deserialize(await File.ReadAllBytesAsync(_dbPath, cancellationToken).ConfigureAwait(false), StateJsonContext.Default.ImageDatabase) ?? new ImageDatabase()
                 : new ImageDatabase();
             var (changed, result) = action(db);
             if (changed)
             {
-                await AtomicFile.WriteAllBytesAsync(_dbPath, JsonSerializer.SerializeToUtf8Bytes(db, ImagesJsonContext.Default.ImageDatabase), cancellationToken).ConfigureAwait(false);
+                await AtomicFile.WriteAllBytesAsync(_dbPath, JsonSerializer.SerializeToUtf8Bytes(db, StateJsonContext.Default.ImageDatabase), cancellationToken).ConfigureAwait(false);
             }
             return result;
         }
