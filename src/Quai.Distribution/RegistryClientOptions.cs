@@ -18,6 +18,12 @@ public sealed class RegistryClientOptions
     /// </summary>
     public List<string> InsecureRegistries { get; init; } = [];
 
+    /// <summary>
+    /// Reach loopback registries (127.0.0.0/8, ::1, localhost) over plain HTTP, as docker does by
+    /// default; false makes them HTTPS like any other (e.g. a local TLS registry).
+    /// </summary>
+    public bool PlainHttpForLoopback { get; init; } = true;
+
     /// <summary>Extra certificate authorities (or self-signed certificates) trusted for HTTPS registries.</summary>
     public X509Certificate2Collection TrustedCertificates { get; init; } = [];
 

@@ -34,12 +34,8 @@ public sealed class RegistryHosts
     public bool IsInsecure(string domain)
     {
         var host = HostOf(domain);
-        if (host == "localhost")
-        {
-            return true;
-        }
         var isIp = IPAddress.TryParse(host, out var ip);
-        if (isIp && IPAddress.IsLoopback(ip!))
+        if (_options.PlainHttpForLoopback && (host == "localhost" || (isIp && IPAddress.IsLoopback(ip!))))
         {
             return true;
         }

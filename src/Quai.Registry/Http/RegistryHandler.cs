@@ -88,6 +88,11 @@ public sealed partial class RegistryHandler
             var code = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? RegistryError.SizeInvalid : RegistryError.Unsupported;
             await WriteErrorAsync(context, new RegistryException(code, e.Message, null, (HttpStatusCode)e.StatusCode)).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ImageException or InvalidOperationException)
+        {
+            // Storage failures: the spec has no code for them; docker's registry answers UNKNOWN with 500.
+            await WriteErrorAsync(context, new RegistryException("UNKNOWN", $"storage error: {e.Message}", null, HttpStatusCode.InternalServerError)).ConfigureAwait(false);
+        }
         finally
         {
             WriteLogLine(context, Stopwatch.GetElapsedTime(started));
@@ -198,7 +203,7 @@ public sealed partial class RegistryHandler
         }
     }
 
-    private const string Name = "(?<name>[^/]+(?:/[^/]+)*?)";
+    private const string Name = "(?<name>.+?)";
 
     [GeneratedRegex("^/v2/?$")]
     private static partial Regex BaseRegex();

@@ -170,7 +170,22 @@ public sealed partial class RepositoryStore
 
     private static async Task<ContentInfo> CommitStreamAsync(IContentStore content, Stream source, Digest expected, long? expectedSize, CancellationToken cancellationToken)
     {
-        var writer = await content.OpenWriterAsync("registry-" + Guid.NewGuid().ToString("N"), expected, expectedSize, cancellationToken).ConfigureAwait(false);
+        if (await content.InfoAsync(expected, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            // Already stored (another repository pushed it): still check that what was sent is that content.
+            await VerifyStreamAsync(source, expected, cancellationToken).ConfigureAwait(false);
+            return existing;
+        }
+        IContentWriter writer;
+        try
+        {
+            writer = await content.OpenWriterAsync("registry-" + Guid.NewGuid().ToString("N"), expected, expectedSize, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImageException e) when (e.Kind == ImageErrorKind.AlreadyExists)
+        {
+            await VerifyStreamAsync(source, expected, cancellationToken).ConfigureAwait(false);
+            return await content.InfoAsync(expected, cancellationToken).ConfigureAwait(false) ?? throw new RegistryException(RegistryError.BlobUnknown, $"blob {expected} vanished while being stored", expected.ToString());
+        }
         await using (writer.ConfigureAwait(false))
         {
             var buffer = new byte[81920];
@@ -187,6 +202,22 @@ public sealed partial class RepositoryStore
             {
                 throw new RegistryException(RegistryError.DigestInvalid, $"uploaded content does not match digest {expected}: {e.Message}", expected.ToString());
             }
+        }
+    }
+
+    private static async Task VerifyStreamAsync(Stream source, Digest expected, CancellationToken cancellationToken)
+    {
+        using var hasher = expected.CreateHasher();
+        var buffer = new byte[81920];
+        int n;
+        while ((n = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            hasher.AppendData(buffer, 0, n);
+        }
+        var actual = Digest.FromHash(expected.Algorithm, hasher.GetHashAndReset());
+        if (actual != expected)
+        {
+            throw new RegistryException(RegistryError.DigestInvalid, $"uploaded content has digest {actual}, not {expected}", expected.ToString());
         }
     }
 
