@@ -6,19 +6,6 @@ namespace Quai.Linux.Interop;
 // resolved below a directory fd, never through a string path that a hostile symlink could redirect.
 public static unsafe partial class Libc
 {
-    public const int O_RDONLY = 0x0;
-    public const int O_WRONLY = 0x1;
-    public const int O_RDWR = 0x2;
-    public const int O_CREAT = 0x40;
-    public const int O_EXCL = 0x80;
-    public const int O_NOCTTY = 0x100;
-    public const int O_TRUNC = 0x200;
-    public const int O_NONBLOCK = 0x800;
-    public const int O_DIRECTORY = 0x10000;
-    public const int O_NOFOLLOW = 0x20000;
-    public const int O_CLOEXEC = 0x80000;
-    public const int O_PATH = 0x200000;
-
     public const int AT_FDCWD = -100;
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
     public const int AT_REMOVEDIR = 0x200;
@@ -149,10 +136,6 @@ public static unsafe partial class Libc
     [LibraryImport(Name, EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int FchownAt(int dirfd, string path, uint owner, uint group, int flags);
 
-    /// <summary>lchown(2): https://man7.org/linux/man-pages/man2/lchown.2.html</summary>
-    [LibraryImport(Name, EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Lchown(string path, uint owner, uint group);
-
     /// <summary>fchmod(2): https://man7.org/linux/man-pages/man2/fchmod.2.html</summary>
     [LibraryImport(Name, EntryPoint = "fchmod", SetLastError = true)]
     public static partial int Fchmod(int fd, uint mode);
@@ -184,14 +167,6 @@ public static unsafe partial class Libc
     /// <summary>llistxattr(2): https://man7.org/linux/man-pages/man2/llistxattr.2.html</summary>
     [LibraryImport(Name, EntryPoint = "llistxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint Llistxattr(string path, byte* list, nuint size);
-
-    /// <summary>mount(2): https://man7.org/linux/man-pages/man2/mount.2.html</summary>
-    [LibraryImport(Name, EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Mount(string? source, string target, string? fstype, ulong flags, string? data);
-
-    /// <summary>umount2(2): https://man7.org/linux/man-pages/man2/umount2.2.html</summary>
-    [LibraryImport(Name, EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Umount2(string target, int flags);
 
     /// <summary>makedev(3) for Linux's dev_t encoding (glibc sys/sysmacros.h).</summary>
     public static ulong MakeDev(uint major, uint minor) =>

@@ -50,8 +50,6 @@ public static unsafe partial class Libc
         public short Revents;
     }
 
-    public const int O_NOCTTY = 0x100;
-    public const int O_NONBLOCK = 0x800;
     public const short POLLIN = 1;
     public const short POLLHUP = 0x10;
 }

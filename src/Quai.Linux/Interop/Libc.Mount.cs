@@ -75,15 +75,6 @@ public static unsafe partial class Libc
     [LibraryImport(Name, EntryPoint = "umask")]
     public static partial uint Umask(uint mask);
 
-    /// <summary>open(2) flags (asm-generic/fcntl.h, x86-64).</summary>
-    public const int O_RDONLY = 0;
-    public const int O_WRONLY = 1;
-    public const int O_RDWR = 2;
-    public const int O_CREAT = 0x40;
-    public const int O_NOFOLLOW = 0x20000;
-    public const int O_DIRECTORY = 0x10000;
-    public const int O_CLOEXEC = 0x80000;
-    public const int O_PATH = 0x200000;
 
     /// <summary>umount2(2) flags.</summary>
     public const int MNT_DETACH = 2;
