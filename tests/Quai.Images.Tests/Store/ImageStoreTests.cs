@@ -72,6 +72,16 @@ public sealed class ImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Removing_the_last_tag_also_drops_digest_references_of_that_repository()
+    {
+        var target = await TestImages.CreateAsync(_content, [TestImages.BaseLayer()]);
+        var image = await _store.AddAsync(target, ["busybox:1", "busybox@" + target.Digest]);
+        Assert.Equal(["busybox@" + target.Digest], image.RepoDigests);
+        var items = await _store.RemoveAsync("busybox:1", false, Unused);
+        Assert.Equal([new ImageDeleteItem(Untagged: "busybox:1"), new ImageDeleteItem(Untagged: "busybox@" + target.Digest), new ImageDeleteItem(Deleted: image.Id.ToString())], items);
+    }
+
+    [Fact]
     public async Task Image_used_by_a_container_needs_force_and_a_running_one_blocks_even_force()
     {
         var image = await AddBusybox("busybox");
