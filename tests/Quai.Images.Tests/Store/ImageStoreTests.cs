@@ -183,4 +183,16 @@ public sealed class ImageStoreTests : IDisposable
         Assert.Equal(6, deleted.Count); // app: manifest, config, app layer; bad: manifest, config, layer (the base layer is shared)
         Assert.Equal([baseTop], (await snapshots.WalkAsync()).Select(s => s.Key));
     }
+
+    [Fact]
+    public async Task References_survive_reopening_the_store()
+    {
+        var image = await AddBusybox("busybox", "localhost:5000/x:y");
+        var reopened = new ImageStore(_tmp.Combine("images"), new LocalContentStore(_tmp.Combine("content")));
+        var again = await reopened.ResolveAsync("localhost:5000/x:y");
+        Assert.Equal(image.Id, again.Id);
+        Assert.Equal(["busybox:latest", "localhost:5000/x:y"], again.RepoTags);
+        Assert.Single(await reopened.ListAsync());
+        Assert.Empty(Directory.GetFiles(_tmp.Combine("images"), "*.tmp"));
+    }
 }
