@@ -150,9 +150,3 @@ public static class ConfigChanges
     private static ImageException Bad(string change, string why) =>
         new(ImageErrorKind.InvalidArgument, $"invalid --change \"{change}\": {why}");
 }
-
-/// <summary>Source-generated JSON for change arguments.</summary>
-[System.Text.Json.Serialization.JsonSerializable(typeof(List<string>))]
-internal sealed partial class ChangesJsonContext : System.Text.Json.Serialization.JsonSerializerContext
-{
-}

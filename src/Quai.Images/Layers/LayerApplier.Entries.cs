@@ -211,7 +211,7 @@ public sealed partial class LayerApplier
             {
                 continue;
             }
-            SetXattr(dirFd, name, key, value, path);
+            SetXattr(dirFd, name, key, value, path, lenient: true);
         }
         if (entry.EntryType != TarEntryType.Directory)
         {
@@ -236,7 +236,7 @@ public sealed partial class LayerApplier
         return [];
     }
 
-    private static unsafe void SetXattr(int dirFd, string name, string key, ReadOnlySpan<byte> value, string path)
+    private static unsafe void SetXattr(int dirFd, string name, string key, ReadOnlySpan<byte> value, string path, bool lenient = false)
     {
         fixed (byte* p = value)
         {
@@ -244,6 +244,12 @@ public sealed partial class LayerApplier
             if (rc != 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
+                // A layer's own xattrs are best effort where the file system or the node type refuses
+                // them (user.* on a symlink is EPERM, xattr(7)); moby's pkg/archive skips the same two errnos.
+                if (lenient && errno is Errnos.EOPNOTSUPP or Errnos.EPERM)
+                {
+                    return;
+                }
                 throw new ImageException(ImageErrorKind.InvalidArgument, $"cannot set xattr {key} on \"{path}\": {Errnos.Describe(errno)}; the file system under the target may not support it", new LinuxException("lsetxattr", errno, path));
             }
         }

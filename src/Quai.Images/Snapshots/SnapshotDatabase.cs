@@ -7,15 +7,3 @@ internal sealed class SnapshotDatabase
 
     public Dictionary<string, SnapshotRecord> Snapshots { get; set; } = new(StringComparer.Ordinal);
 }
-
-/// <summary>One snapshot: its directory id, parent, kind and creation time.</summary>
-internal sealed class SnapshotRecord
-{
-    public string Id { get; set; } = "";
-
-    public string? Parent { get; set; }
-
-    public SnapshotKind Kind { get; set; }
-
-    public DateTimeOffset Created { get; set; }
-}

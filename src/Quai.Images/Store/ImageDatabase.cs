@@ -11,13 +11,3 @@ internal sealed class ImageDatabase
     /// <summary>Fully qualified references ("docker.io/library/busybox:latest", "…@sha256:…") → image ID.</summary>
     public Dictionary<string, string> References { get; set; } = new(StringComparer.Ordinal);
 }
-
-/// <summary>One image: what was pulled or loaded (manifest or index) and the manifest chosen for this platform.</summary>
-internal sealed class StoredImage
-{
-    public Descriptor Target { get; set; } = new();
-
-    public Descriptor Manifest { get; set; } = new();
-
-    public DateTimeOffset Added { get; set; }
-}

@@ -22,27 +22,3 @@ public sealed class ImageInspect
     [JsonPropertyName("RootFS")] public ImageInspectRootFs RootFs { get; set; } = new();
     [JsonPropertyName("Metadata")] public ImageInspectMetadata Metadata { get; set; } = new();
 }
-
-/// <summary>The RootFS member of an image inspect.</summary>
-public sealed class ImageInspectRootFs
-{
-    [JsonPropertyName("Type")] public string Type { get; set; } = "layers";
-    [JsonPropertyName("Layers")] public List<string> Layers { get; set; } = [];
-}
-
-/// <summary>The Metadata member of an image inspect.</summary>
-public sealed class ImageInspectMetadata
-{
-    [JsonPropertyName("LastTagTime")] public string? LastTagTime { get; set; }
-}
-
-/// <summary>One entry of docker's GET /images/{name}/history (api/types/image HistoryResponseItem).</summary>
-public sealed class ImageHistoryItem
-{
-    [JsonPropertyName("Id")] public string Id { get; set; } = "<missing>";
-    [JsonPropertyName("Created")] public long Created { get; set; }
-    [JsonPropertyName("CreatedBy")] public string CreatedBy { get; set; } = "";
-    [JsonPropertyName("Tags")] public List<string>? Tags { get; set; }
-    [JsonPropertyName("Size")] public long Size { get; set; }
-    [JsonPropertyName("Comment")] public string Comment { get; set; } = "";
-}

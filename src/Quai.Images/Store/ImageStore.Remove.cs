@@ -36,9 +36,23 @@ public sealed partial class ImageStore
             {
                 throw new ImageException(ImageErrorKind.Conflict, $"conflict: unable to remove repository reference \"{nameOrId}\" (must force) - container {Short(user.ContainerId)} is using its referenced image {shortId}");
             }
-            await UntagAsync(nameOrId, cancellationToken).ConfigureAwait(false);
-            items.Add(new ImageDeleteItem(Untagged: ImageReference.Parse(refKey).FamiliarString));
-            if (others > 0 || running is not null || stopped is not null)
+            // Untag; if only digest references of the same repository remain, they go too
+            // (image_delete.go removeImageRef: "busybox@sha256:…" does not keep an untagged image alive).
+            var repository = ImageReference.Parse(refKey).Name;
+            var untagged = await LockedAsync(db =>
+            {
+                var removed = new List<string> { refKey };
+                db.References.Remove(refKey);
+                var rest = db.References.Where(kv => kv.Value == id).Select(kv => kv.Key).ToList();
+                if (rest.Count > 0 && rest.All(r => ImageReference.Parse(r) is { Digest: not null } d && d.Name == repository))
+                {
+                    rest.ForEach(r => db.References.Remove(r));
+                    removed.AddRange(rest.Order(StringComparer.Ordinal));
+                }
+                return (true, (Removed: removed, Remaining: db.References.Count(kv => kv.Value == id)));
+            }, cancellationToken).ConfigureAwait(false);
+            items.AddRange(untagged.Removed.Select(r => ImageReference.Parse(r)).Select(r => new ImageDeleteItem(Untagged: r.Digest is { } dg ? r.FamiliarName + "@" + dg : r.FamiliarString)));
+            if (untagged.Remaining > 0 || running is not null || stopped is not null)
             {
                 return items;
             }

@@ -146,4 +146,17 @@ public sealed class HostileLayerTests : IDisposable
     [Fact]
     public Task Garbage_is_not_a_tar() =>
         Refused(Enumerable.Repeat((byte)0x41, 2048).ToArray(), "not a valid tar archive");
+
+    [Fact]
+    public async Task Overlay_form_never_follows_a_lower_layers_symlink()
+    {
+        // In overlay form each layer is its own directory: the lower "lib -> ../outside" is not
+        // there, so the upper gets a real lib/ directory that overlayfs shows over the symlink.
+        var lower = _tmp.Combine("root", "lower");
+        await LayerApplier.ApplyAsync(new MemoryStream(new TarBuilder().Symlink("lib", "../../outside").Build()), LayerCompression.None, lower);
+        var upper = _tmp.Combine("root", "upper");
+        await LayerApplier.ApplyAsync(new MemoryStream(new TarBuilder().File("lib/pwned", "x").Build()), LayerCompression.None, upper, new LayerApplyOptions { OverlayWhiteouts = true, LowerDirs = [lower] });
+        AssertOutsideUntouched();
+        Assert.True(File.Exists(Path.Combine(upper, "lib", "pwned")));
+    }
 }

@@ -173,4 +173,14 @@ public sealed class LayerApplierTests : IDisposable
         var result = await Apply(padded, Target);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(padded)), result.DiffId.Encoded);
     }
+
+    [Fact]
+    public async Task User_xattr_on_a_symlink_is_skipped_like_docker_does()
+    {
+        Root.Require();
+        var link = new System.Formats.Tar.PaxTarEntry(TarEntryType.SymbolicLink, "l", new Dictionary<string, string> { ["SCHILY.xattr.user.x"] = "1" }) { LinkName = "target" };
+        await Apply(new TarBuilder().Add(link).File("f", "after").Build(), Target);
+        Assert.Equal("target", new FileInfo(Path.Combine(Target, "l")).LinkTarget);
+        Assert.Equal("after", File.ReadAllText(Path.Combine(Target, "f")));
+    }
 }

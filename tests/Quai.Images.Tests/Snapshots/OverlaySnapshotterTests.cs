@@ -147,4 +147,18 @@ public sealed class OverlaySnapshotterTests : IDisposable
         Assert.Equal("v", Fs.GetXattrText(Path.Combine(copy, "cap"), "user.k"));
         Assert.Equal(Fs.Lstat(Path.Combine(src, "bin/tool")).Mtime.Sec, st.Mtime.Sec);
     }
+
+    [Fact]
+    public async Task Differ_writes_binary_xattrs_byte_for_byte()
+    {
+        Root.Require();
+        byte[] value = [0x01, 0x00, 0x00, 0x02, 0x80, 0x20, 0x00, 0x00, 0xff, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
+        var src = _tmp.Combine("src");
+        await LayerApplier.ApplyAsync(new MemoryStream(RawTar.WithPaxXattr("su", "security.capability", value, "binary")), LayerCompression.None, src);
+        var tar = new MemoryStream();
+        await LayerDiffer.WriteTreeAsync(src, tar);
+        var copy = _tmp.Combine("copy");
+        await LayerApplier.ApplyAsync(new MemoryStream(tar.ToArray()), LayerCompression.None, copy);
+        Assert.Equal(value, Fs.GetXattr(Path.Combine(copy, "su"), "security.capability"));
+    }
 }

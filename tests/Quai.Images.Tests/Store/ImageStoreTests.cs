@@ -72,6 +72,16 @@ public sealed class ImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Removing_the_last_tag_also_drops_digest_references_of_that_repository()
+    {
+        var target = await TestImages.CreateAsync(_content, [TestImages.BaseLayer()]);
+        var image = await _store.AddAsync(target, ["busybox:1", "busybox@" + target.Digest]);
+        Assert.Equal(["busybox@" + target.Digest], image.RepoDigests);
+        var items = await _store.RemoveAsync("busybox:1", false, Unused);
+        Assert.Equal([new ImageDeleteItem(Untagged: "busybox:1"), new ImageDeleteItem(Untagged: "busybox@" + target.Digest), new ImageDeleteItem(Deleted: image.Id.ToString())], items);
+    }
+
+    [Fact]
     public async Task Image_used_by_a_container_needs_force_and_a_running_one_blocks_even_force()
     {
         var image = await AddBusybox("busybox");
@@ -172,5 +182,17 @@ public sealed class ImageStoreTests : IDisposable
         Assert.Equal(new[] { baseImage.ManifestDescriptor.Digest, baseImage.Id, baseImage.Manifest.Layers[0].Digest }.ToHashSet(), (await _content.ListAsync()).Select(i => i.Digest).ToHashSet());
         Assert.Equal(6, deleted.Count); // app: manifest, config, app layer; bad: manifest, config, layer (the base layer is shared)
         Assert.Equal([baseTop], (await snapshots.WalkAsync()).Select(s => s.Key));
+    }
+
+    [Fact]
+    public async Task References_survive_reopening_the_store()
+    {
+        var image = await AddBusybox("busybox", "localhost:5000/x:y");
+        var reopened = new ImageStore(_tmp.Combine("images"), new LocalContentStore(_tmp.Combine("content")));
+        var again = await reopened.ResolveAsync("localhost:5000/x:y");
+        Assert.Equal(image.Id, again.Id);
+        Assert.Equal(["busybox:latest", "localhost:5000/x:y"], again.RepoTags);
+        Assert.Single(await reopened.ListAsync());
+        Assert.Empty(Directory.GetFiles(_tmp.Combine("images"), "*.tmp"));
     }
 }
