@@ -66,4 +66,22 @@ public class CredentialsTests
         var e = await Assert.ThrowsAsync<DistributionException>(() => new DockerConfigCredentials(dir.Path, dir.Path).GetAsync("docker.io"));
         Assert.Contains("docker-credential-does-not-exist", e.Message);
     }
+
+    [Fact]
+    public async Task DockerConfigEnvironmentVariableMovesTheConfig()
+    {
+        // Only this class reads DOCKER_CONFIG, and xunit runs a class's tests one at a time.
+        using var dir = new TempDir("quai-docker-config");
+        await File.WriteAllTextAsync(dir.Combine("config.json"), $$"""{"auths": {"env.example": {"auth": "{{B64("env:pw")}}"} } }""");
+        var previous = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
+        Environment.SetEnvironmentVariable("DOCKER_CONFIG", dir.Path);
+        try
+        {
+            Assert.Equal(new RegistryCredentials("env", "pw"), await new DockerConfigCredentials().GetAsync("env.example"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DOCKER_CONFIG", previous);
+        }
+    }
 }

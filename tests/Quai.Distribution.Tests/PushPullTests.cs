@@ -130,6 +130,22 @@ public class PushPullTests
     }
 
     [Fact]
+    public async Task BlobsAreMountedFromAnotherRepositoryOfDockerRegistry()
+    {
+        await using var reg = await DockerRegistry.StartAsync();
+        using var harness = new ClientHarness();
+        var root = await harness.AddAsync(TestImage.Random(26, 1000));
+        var pusher = new ImagePusher(harness.Client, harness.Store);
+        await pusher.PushAsync(ImageReference.Parse($"{reg.Host}/base/app:v1"), root);
+        var progress = new Collector<PushProgress>();
+        await pusher.PushAsync(ImageReference.Parse($"{reg.Host}/derived/app:v1"), root, new PushOptions { MountFrom = ["base/app"] }, progress);
+        Assert.Contains(progress.Events, e => e.Status == "Mounted from base/app");
+        using var target = new ClientHarness();
+        var result = await new ImagePuller(target.Client, target.Store).PullAsync(ImageReference.Parse($"{reg.Host}/derived/app:v1"));
+        Assert.Equal(root.Digest, result.Root.Digest);
+    }
+
+    [Fact]
     public async Task MissingTagIsNotFoundWithTheRegistrysCode()
     {
         await using var reg = await TestRegistry.StartAsync();

@@ -216,4 +216,20 @@ public class ContentTests
         using var kept = await reg.Http.GetAsync($"/v2/gc/blobs/{TestImage.DigestOf(image.Layers[0])}");
         Assert.Equal(image.Layers[0], await kept.Content.ReadAsByteArrayAsync());
     }
+
+    [Fact]
+    public async Task AbandonedUploadSessionsArePurgedByAge()
+    {
+        await using var reg = await TestRegistry.StartAsync();
+        using var old = await reg.Http.PostAsync("/v2/up/blobs/uploads/", null);
+        using var fresh = await reg.Http.PostAsync("/v2/up/blobs/uploads/", null);
+        var oldId = old.Headers.GetValues("Docker-Upload-UUID").Single();
+        var oldDir = Path.Combine(reg.Root, "uploads", oldId);
+        File.SetLastWriteTimeUtc(Path.Combine(oldDir, "data"), DateTime.UtcNow.AddDays(-8));
+        var purged = new RepositoryStore(reg.Root).PurgeUploads(GarbageCollector.AbandonedUploadAge);
+        Assert.Equal([oldId], purged);
+        Assert.False(Directory.Exists(oldDir));
+        using var status = await reg.Http.GetAsync(fresh.Headers.Location);
+        Assert.Equal(HttpStatusCode.NoContent, status.StatusCode);
+    }
 }

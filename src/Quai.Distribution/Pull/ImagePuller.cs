@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Quai.Images;
 using Quai.Images.Content;
+using Quai.Images.Store;
 using Quai.Oci;
 using Quai.Oci.Image;
 using Quai.Oci.References;
@@ -65,7 +65,7 @@ public sealed partial class ImagePuller
         if (MediaTypes.IsIndex(root.MediaType))
         {
             var index = Parse(body, OciJsonContext.Default.ImageIndex, root.Digest);
-            var platform = options.Platform ?? DefaultPlatform();
+            var platform = options.Platform ?? PlatformSelector.Default;
             var chosen = SelectPlatform(index, platform)
                 ?? throw new DistributionException(DistributionErrorKind.PlatformNotFound, $"{reference.FamiliarString}: no manifest for platform {PlatformText(platform)} in the index (it has {string.Join(", ", index.Manifests.Where(m => m.Platform is not null).Select(m => PlatformText(m.Platform!)))})");
             (manifestDescriptor, manifestBody) = await FetchManifestAsync(endpoint, reference.Path, chosen.Digest.ToString(), chosen.Digest, cancellationToken).ConfigureAwait(false);
@@ -188,30 +188,14 @@ public sealed partial class ImagePuller
     private Task StoreBytesAsync(Digest digest, byte[] body, CancellationToken cancellationToken) =>
         _store.WriteBlobAsync(digest, body.LongLength, offset => Task.FromResult<Stream>(new MemoryStream(body, (int)offset, body.Length - (int)offset, writable: false)), null, cancellationToken);
 
-    /// <summary>The host's platform in Go's names (linux/amd64, linux/arm64…).</summary>
-    public static Platform DefaultPlatform() => new()
-    {
-        Os = "linux",
-        Architecture = RuntimeInformation.OSArchitecture switch
-        {
-            Architecture.Arm64 => "arm64",
-            Architecture.Arm => "arm",
-            Architecture.X86 => "386",
-            Architecture.S390x => "s390x",
-            Architecture.Ppc64le => "ppc64le",
-            Architecture.RiscV64 => "riscv64",
-            _ => "amd64",
-        },
-    };
-
-    /// <summary>The index entry for a platform: os and architecture equal, variant too when asked for.</summary>
+    /// <summary>
+    /// The index entry for a platform, matched with the image store's normalisation (x86_64 = amd64,
+    /// arm64's default variant v8…) so that pull and run agree on what fits.
+    /// </summary>
     public static Descriptor? SelectPlatform(ImageIndex index, Platform platform) =>
-        index.Manifests.FirstOrDefault(m => m.Platform is { } p
-            && p.Os == platform.Os && p.Architecture == platform.Architecture
-            && (platform.Variant is null || p.Variant == platform.Variant)
-            && MediaTypes.IsManifest(m.MediaType));
+        index.Manifests.FirstOrDefault(m => MediaTypes.IsManifest(m.MediaType) && PlatformSelector.Matches(platform, m.Platform));
 
-    private static string PlatformText(Platform p) => p.Os + "/" + p.Architecture + (p.Variant is null ? "" : "/" + p.Variant);
+    private static string PlatformText(Platform p) => PlatformSelector.Format(p);
 
     /// <summary>docker's short layer id: the first 12 hex characters of the digest.</summary>
     public static string ShortId(Digest digest) => digest.Encoded[..12];

@@ -5,7 +5,7 @@ namespace Quai.Distribution.Pull;
 /// <summary>What to pull beyond the reference: the platform, and a hook per finished layer.</summary>
 public sealed class PullOptions
 {
-    /// <summary>The platform chosen from an index (default: linux and the host's architecture).</summary>
+    /// <summary>The platform chosen from an index (default: linux and the host's architecture, as the image store picks it).</summary>
     public Platform? Platform { get; init; }
 
     /// <summary>

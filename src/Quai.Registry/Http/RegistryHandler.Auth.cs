@@ -11,13 +11,13 @@ public sealed partial class RegistryHandler
     /// <summary>
     /// Checks the request's credentials for <paramref name="action"/> on repository
     /// <paramref name="name"/> (or the catalog, or the base endpoint when name is null). On failure
-    /// answers 401 with the challenge a client needs (token.md#how-to-authenticate) and returns false.
+    /// sets the challenge a client needs (token.md#how-to-authenticate) and throws UNAUTHORIZED.
     /// </summary>
-    private bool Authorize(HttpContext context, string? name, string action)
+    private void Authorize(HttpContext context, string? name, string action)
     {
         if (_users is null)
         {
-            return true;
+            return;
         }
         var header = context.Request.Headers.Authorization.ToString();
         var (type, resource) = action == "catalog" ? ("registry", "catalog") : ("repository", name);
@@ -26,7 +26,7 @@ public sealed partial class RegistryHandler
         {
             if (TryBasic(header, out var user, out var password) && _users.Verify(user, password))
             {
-                return true;
+                return;
             }
             context.Response.Headers.WWWAuthenticate = $"Basic realm=\"{_options.Service}\"";
             throw new RegistryException(RegistryError.Unauthorized, "authentication required: log in with a user of the registry's htpasswd file");
@@ -38,7 +38,7 @@ public sealed partial class RegistryHandler
             {
                 if (MountSource(context, action) is not { } from || granted.Any(g => g.Grants("repository", from, "pull")))
                 {
-                    return true;
+                    return;
                 }
             }
         }

@@ -125,10 +125,7 @@ public sealed partial class RegistryHandler
                 RepositoryStore.CheckName(name);
             }
             var action = route.Action.Length > 0 ? route.Action : method is "GET" or "HEAD" ? "pull" : method == "DELETE" ? "delete" : "push";
-            if (!Authorize(context, name, action))
-            {
-                return;
-            }
+            Authorize(context, name, action);
             await route.Handler(context, match).ConfigureAwait(false);
             return;
         }

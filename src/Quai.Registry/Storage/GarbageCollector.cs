@@ -5,12 +5,16 @@ namespace Quai.Registry.Storage;
 /// <summary>
 /// Mark and sweep over the registry's storage (as docker's `registry garbage-collect`): every
 /// manifest revision of every repository is a root; it, its config, layers and child manifests are
-/// kept; every other blob is deleted, and the repository links to deleted blobs are removed.
+/// kept; every other blob is deleted, the repository links to deleted blobs are removed, and upload
+/// sessions abandoned for a week are purged.
 /// Run it while no one pushes: a blob uploaded but not yet named by a manifest would be collected.
 /// </summary>
 public static class GarbageCollector
 {
-    /// <summary>Deletes unreferenced blobs; returns the digests deleted.</summary>
+    /// <summary>Upload sessions untouched this long are abandoned and removed (docker's registry waits a week).</summary>
+    public static readonly TimeSpan AbandonedUploadAge = TimeSpan.FromDays(7);
+
+    /// <summary>Deletes unreferenced blobs and abandoned upload sessions; returns the digests deleted.</summary>
     public static async Task<List<Digest>> CollectAsync(RepositoryStore store, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         var marked = new HashSet<Digest>();
@@ -39,6 +43,7 @@ public static class GarbageCollector
         }
         if (!dryRun)
         {
+            store.PurgeUploads(AbandonedUploadAge);
             var gone = deleted.ToHashSet();
             foreach (var (_, digest, link) in store.EnumerateLayerLinks().ToList())
             {

@@ -88,6 +88,24 @@ public sealed partial class RepositoryStore
         Directory.Delete(Path.GetDirectoryName(data)!, recursive: true);
     }
 
+    /// <summary>Deletes upload sessions untouched for longer than <paramref name="age"/> (docker's purgeuploads); returns their ids.</summary>
+    public List<string> PurgeUploads(TimeSpan age)
+    {
+        var purged = new List<string>();
+        var cutoff = DateTime.UtcNow - age;
+        foreach (var dir in Directory.EnumerateDirectories(_uploads))
+        {
+            var data = Path.Combine(dir, "data");
+            var touched = File.Exists(data) ? File.GetLastWriteTimeUtc(data) : Directory.GetLastWriteTimeUtc(dir);
+            if (touched < cutoff)
+            {
+                Directory.Delete(dir, recursive: true);
+                purged.Add(Path.GetFileName(dir));
+            }
+        }
+        return purged;
+    }
+
     private string UploadDataPath(string name, string id)
     {
         CheckName(name);

@@ -177,31 +177,58 @@ public sealed partial class RepositoryStore
             return existing;
         }
         IContentWriter writer;
+        var refKey = "registry-" + Guid.NewGuid().ToString("N");
         try
         {
-            writer = await content.OpenWriterAsync("registry-" + Guid.NewGuid().ToString("N"), expected, expectedSize, cancellationToken).ConfigureAwait(false);
+            writer = await content.OpenWriterAsync(refKey, expected, expectedSize, cancellationToken).ConfigureAwait(false);
         }
         catch (ImageException e) when (e.Kind == ImageErrorKind.AlreadyExists)
         {
             await VerifyStreamAsync(source, expected, cancellationToken).ConfigureAwait(false);
             return await content.InfoAsync(expected, cancellationToken).ConfigureAwait(false) ?? throw new RegistryException(RegistryError.BlobUnknown, $"blob {expected} vanished while being stored", expected.ToString());
         }
-        await using (writer.ConfigureAwait(false))
+        var committed = false;
+        try
         {
-            var buffer = new byte[81920];
-            int n;
-            while ((n = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            await using (writer.ConfigureAwait(false))
             {
-                await writer.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                var buffer = new byte[81920];
+                int n;
+                while ((n = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    await writer.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                }
+                try
+                {
+                    var info = await writer.CommitAsync(expectedSize, expected, cancellationToken).ConfigureAwait(false);
+                    committed = true;
+                    return info;
+                }
+                catch (ImageException e) when (e.Kind == ImageErrorKind.FailedPrecondition)
+                {
+                    throw new RegistryException(RegistryError.DigestInvalid, $"uploaded content does not match digest {expected}: {e.Message}", expected.ToString());
+                }
             }
-            try
+        }
+        finally
+        {
+            if (!committed)
             {
-                return await writer.CommitAsync(expectedSize, expected, cancellationToken).ConfigureAwait(false);
+                // The registry's ingests are never resumed (a client resumes through its upload session): drop the partial data.
+                await AbortQuietlyAsync(content, refKey).ConfigureAwait(false);
             }
-            catch (ImageException e) when (e.Kind == ImageErrorKind.FailedPrecondition)
-            {
-                throw new RegistryException(RegistryError.DigestInvalid, $"uploaded content does not match digest {expected}: {e.Message}", expected.ToString());
-            }
+        }
+    }
+
+    private static async Task AbortQuietlyAsync(IContentStore content, string refKey)
+    {
+        try
+        {
+            await content.AbortAsync(refKey, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ImageException e) when (e.Kind == ImageErrorKind.NotFound)
+        {
+            // Commit's mismatch path already deleted it.
         }
     }
 
