@@ -33,13 +33,49 @@ public static class CgroupManager
                 : $"container {containerId}: the systemd cgroup driver was requested (--systemd-cgroup) but systemd is not running on this host (no /run/systemd/system); run without --systemd-cgroup to use the cgroupfs driver");
         }
         var requested = string.IsNullOrEmpty(cgroupsPath) ? "/quai/" + containerId : cgroupsPath;
+        var self = ParseSelfCgroup(environment.SelfCgroup);
+        return Build(environment, mount =>
+        {
+            var own = mount.IsV2
+                ? self.GetValueOrDefault("", "/")
+                : mount.Controllers.Select(c => self.GetValueOrDefault(c)).FirstOrDefault(p => p is not null) ?? "/";
+            return Resolve(requested, own);
+        });
+    }
+
+    /// <summary>
+    /// Reopens a container's cgroup from the paths saved from <see cref="ICgroupManager.Paths"/>
+    /// (in the container state), so that kill, update or delete run from another process, whose
+    /// own cgroup may differ, find the same directories. Hierarchies absent from
+    /// <paramref name="paths"/> are left out.
+    /// </summary>
+    public static ICgroupManager Reopen(IReadOnlyDictionary<string, string> paths) => Reopen(paths, CgroupEnvironment.FromHost());
+
+    /// <summary>Reopens a container's cgroup from saved paths in <paramref name="environment"/>.</summary>
+    public static ICgroupManager Reopen(IReadOnlyDictionary<string, string> paths, CgroupEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(environment);
+        foreach (var (key, path) in paths)
+        {
+            if (!path.StartsWith('/') || Resolve(path, "/") != path)
+            {
+                throw new CgroupException($"invalid saved cgroup path \"{path}\" for \"{key}\": it must be absolute and clean, as ICgroupManager.Paths gives it");
+            }
+        }
+        return Build(environment, mount =>
+            mount.IsV2 ? paths.GetValueOrDefault("") : mount.Controllers.Select(c => paths.GetValueOrDefault(c)).FirstOrDefault(p => p is not null));
+    }
+
+    /// <summary>Makes the manager for the host layout; <paramref name="pathFor"/> gives the cgroup path in a mount's hierarchy (null: leave it out).</summary>
+    private static ICgroupManager Build(CgroupEnvironment environment, Func<CgroupMount, string?> pathFor)
+    {
         var mounts = CgroupMount.Parse(environment.MountInfo);
         var layout = DetectLayout(mounts);
-        var self = ParseSelfCgroup(environment.SelfCgroup);
         var unifiedMount = mounts.FirstOrDefault(m => m.IsV2);
         if (layout == CgroupLayout.V2)
         {
-            var path = Resolve(requested, self.GetValueOrDefault("", "/"));
+            var path = pathFor(unifiedMount!) ?? throw new CgroupException("no cgroup path for the unified (cgroup v2) hierarchy: the saved state has none for this host's layout");
             return new V2Manager(Mapped(unifiedMount!, environment), path, environment, hybrid: false);
         }
 
@@ -48,20 +84,17 @@ public static class CgroupManager
         foreach (var mount in mounts.Where(m => !m.IsV2))
         {
             // The same hierarchy may be mounted twice (bind mounts): the first mount serves it.
-            if (!mount.Controllers.All(seen.Add))
+            if (!mount.Controllers.All(seen.Add) || pathFor(mount) is not { } path)
             {
                 continue;
             }
-            var own = mount.Controllers.Select(c => self.GetValueOrDefault(c)).FirstOrDefault(p => p is not null) ?? "/";
-            var path = Resolve(requested, own);
             var mapped = Mapped(mount, environment);
             hierarchies.Add(new V1Hierarchy(mount.Controllers, mapped.MountPoint, path, mapped.DirectoryOf(path)));
         }
         V2Manager? unified = null;
-        if (layout == CgroupLayout.Hybrid)
+        if (layout == CgroupLayout.Hybrid && pathFor(unifiedMount!) is { } unifiedPath)
         {
-            var path = Resolve(requested, self.GetValueOrDefault("", "/"));
-            unified = new V2Manager(Mapped(unifiedMount!, environment), path, environment, hybrid: true);
+            unified = new V2Manager(Mapped(unifiedMount!, environment), unifiedPath, environment, hybrid: true);
         }
         return new V1Manager(hierarchies, unified, environment);
     }

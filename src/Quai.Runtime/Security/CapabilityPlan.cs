@@ -119,7 +119,16 @@ public sealed class CapabilityPlan
         {
             if ((Bounding & (1UL << cap)) == 0)
             {
-                ThreadCapabilities.DropBounding(cap);
+                try
+                {
+                    ThreadCapabilities.DropBounding(cap);
+                }
+                catch (Quai.Linux.LinuxException e) when (e.Errno == Quai.Linux.Errnos.EPERM)
+                {
+                    throw new InvalidOperationException(
+                        $"cannot drop {CapabilityNames.GetName(cap)} from the bounding set: {e.Message}; the thread lacks CAP_SETPCAP "
+                        + "(call CapabilityPlan.PrepareForUserChange before setresuid so the permitted set survives the user change)", e);
+                }
             }
         }
 

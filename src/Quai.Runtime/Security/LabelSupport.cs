@@ -12,10 +12,17 @@ public static class LabelSupport
     /// <summary>Where the kernel exposes SELinux when it is enabled.</summary>
     public const string SelinuxPath = "/sys/fs/selinux";
 
-    /// <summary>True when AppArmor is enabled on this host.</summary>
-    public static bool AppArmorEnabled => Directory.Exists(AppArmorPath);
+    /// <summary>The AppArmor module's switch, in sysfs, which containers see too (runc reads it as well).</summary>
+    public const string AppArmorModuleSwitch = "/sys/module/apparmor/parameters/enabled";
 
-    /// <summary>True when SELinux is enabled on this host.</summary>
+    /// <summary>
+    /// True when AppArmor is enabled on this host. Read it before pivot_root: securityfs and
+    /// selinuxfs are usually not mounted inside a container.
+    /// </summary>
+    public static bool AppArmorEnabled =>
+        Directory.Exists(AppArmorPath) || (File.Exists(AppArmorModuleSwitch) && File.ReadAllText(AppArmorModuleSwitch).StartsWith('Y'));
+
+    /// <summary>True when SELinux is enabled on this host (read it before pivot_root).</summary>
     public static bool SelinuxEnabled => Directory.Exists(SelinuxPath) && File.Exists(Path.Combine(SelinuxPath, "enforce"));
 
     /// <summary>

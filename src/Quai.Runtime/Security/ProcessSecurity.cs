@@ -20,6 +20,8 @@ public sealed class ProcessSecurity : IDisposable
 {
     private readonly Process process;
     private readonly Action<string>? warn;
+    private readonly bool appArmorEnabled;
+    private readonly bool selinuxEnabled;
     private bool seccompLoaded;
 
     private ProcessSecurity(Process process, CapabilityPlan capabilities, SeccompProgram? seccomp, Action<string>? warn)
@@ -28,6 +30,10 @@ public sealed class ProcessSecurity : IDisposable
         this.warn = warn;
         Capabilities = capabilities;
         Seccomp = seccomp;
+        // The LSM switches live in securityfs/selinuxfs/sysfs, which may be absent after
+        // pivot_root: read them now.
+        appArmorEnabled = !string.IsNullOrEmpty(process.ApparmorProfile) && LabelSupport.AppArmorEnabled;
+        selinuxEnabled = !string.IsNullOrEmpty(process.SelinuxLabel) && LabelSupport.SelinuxEnabled;
     }
 
     /// <summary>The parsed capability sets.</summary>
@@ -77,7 +83,7 @@ public sealed class ProcessSecurity : IDisposable
         {
             ProcessPriority.ApplyScheduler(process.Scheduler);
         }
-        foreach (var warning in LabelSupport.Apply(process.ApparmorProfile, process.SelinuxLabel))
+        foreach (var warning in LabelSupport.Apply(process.ApparmorProfile, process.SelinuxLabel, appArmorEnabled, selinuxEnabled))
         {
             warn?.Invoke(warning);
         }

@@ -85,6 +85,9 @@ public sealed partial class SeccompProgram : IDisposable
         {
             // no_new_privs is the caller's decision (process.noNewPrivileges), not libseccomp's.
             LibSeccomp.ThrowIfError(LibSeccomp.SeccompAttrSet(filter, SeccompFilterAttribute.CtlNnp, 0), "seccomp_attr_set", "SCMP_FLTATR_CTL_NNP");
+            // Kernel errors from seccomp_load come back as -ECANCELED unless raw codes are asked
+            // for (libseccomp 2.5+); the raw EACCES is what tells the caller the order is wrong.
+            _ = LibSeccomp.SeccompAttrSet(filter, SeccompFilterAttribute.ApiSysRawRc, 1);
             ApplyFlags(filter, spec.Flags);
             AddArchitectures(filter, spec.Architectures, warn);
 

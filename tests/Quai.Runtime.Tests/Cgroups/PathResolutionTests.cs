@@ -92,4 +92,28 @@ public class PathResolutionTests
         Assert.Equal("/init.scope", self["name=systemd"]);
         Assert.Equal("/b", self[""]);
     }
+
+    [Fact]
+    public void Reopen_from_saved_paths_ignores_the_callers_own_cgroup()
+    {
+        using var tree = new FakeCgroupTree();
+        var created = OpenHybrid("ctr", tree);
+        // A later `kill` or `delete` runs in another cgroup: the saved paths still win.
+        var env = tree.Environment(FakeCgroupTree.HybridMountInfo, "4:memory:/elsewhere\n0::/elsewhere\n");
+        var reopened = CgroupManager.Reopen(created.Paths, env);
+        Assert.Equal(created.Paths.OrderBy(p => p.Key), reopened.Paths.OrderBy(p => p.Key));
+        Assert.Equal(CgroupLayout.Hybrid, reopened.Layout);
+        Assert.Equal(created.Path, reopened.Path);
+    }
+
+    [Fact]
+    public void Reopen_on_v2_needs_the_unified_path_and_clean_paths()
+    {
+        using var tree = new FakeCgroupTree();
+        var env = tree.Environment(FakeCgroupTree.V2MountInfo, "0::/\n");
+        Assert.Equal("/a/b", CgroupManager.Reopen(new Dictionary<string, string> { [""] = "/a/b" }, env).Path);
+        Assert.Throws<CgroupException>(() => CgroupManager.Reopen(new Dictionary<string, string> { ["memory"] = "/a" }, env));
+        var e = Assert.Throws<CgroupException>(() => CgroupManager.Reopen(new Dictionary<string, string> { [""] = "/a/../b" }, env));
+        Assert.Contains("/a/../b", e.Message, StringComparison.Ordinal);
+    }
 }

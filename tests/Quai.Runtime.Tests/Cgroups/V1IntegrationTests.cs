@@ -275,7 +275,8 @@ public class V1IntegrationTests
         }
         finally
         {
-            m.Destroy();
+            // As `quai-runtime delete` would: from the paths saved in the container state.
+            CgroupManager.Reopen(m.Paths).Destroy();
         }
         AssertGone(m);
     }

@@ -119,6 +119,35 @@ public sealed class ProbeBundle : IDisposable
         return new ProbeResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>
+    /// Runs the same bundle with runc (`runc run`, state in the bundle directory) for side-by-side
+    /// comparison; runc makes and removes its own cgroup.
+    /// </summary>
+    public ProbeResult RunWithRunc()
+    {
+        File.WriteAllText(Combine("config.json"), JsonSerializer.Serialize(Spec, OciJsonContext.Default.Spec));
+        var id = "quai-rootfs-" + System.IO.Path.GetFileName(Path);
+        var start = new ProcessStartInfo("runc", ["--root", Combine("runc-state"), "run", "--bundle", Path, id])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            using var delete = System.Diagnostics.Process.Start("runc", ["--root", Combine("runc-state"), "delete", "--force", id]);
+            delete.WaitForExit();
+            throw new TimeoutException($"runc run for {Path} did not finish in 60 s; stderr: {stderr.Result}");
+        }
+        return new ProbeResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
     public void Dispose()
     {
         // Never recurse into a leaked bind mount of a host directory while deleting.

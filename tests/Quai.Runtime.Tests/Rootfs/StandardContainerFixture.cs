@@ -14,7 +14,8 @@ public sealed class StandardContainerFixture : IDisposable
         test -e /work && echo HOST_WORK=present || echo HOST_WORK=absent
         echo SELF=$$
         echo PID1=$(cat /proc/1/comm)
-        echo PROC_PIDS=$(ls /proc | grep -c '^[0-9][0-9]*$')
+        set -- /proc/[0-9]*
+        echo PROC_PIDS=$#
         echo DEVS=$(ls /dev | tr '\n' ' ')
         echo DEV_NULL=$(stat -c '%F %t:%T %a %u:%g' /dev/null)
         echo DEV_ZERO=$(stat -c '%F %t:%T %a %u:%g' /dev/zero)
@@ -63,8 +64,31 @@ public sealed class StandardContainerFixture : IDisposable
 
     public StandardContainerFixture()
     {
-        Bundle = new ProbeBundle(Script);
-        var spec = Bundle.Spec;
+        Bundle = Create();
+        OutsideAbs = Bundle.Combine("outside-abs");
+        OutsideRel = Bundle.Combine("outside-rel");
+        Result = Bundle.Run();
+    }
+
+    /// <summary>A new bundle with this fixture's config and host/rootfs files, not yet run.</summary>
+    public static ProbeBundle Create()
+    {
+        var bundle = new ProbeBundle(Script);
+        try
+        {
+            Configure(bundle);
+            return bundle;
+        }
+        catch
+        {
+            bundle.Dispose();
+            throw;
+        }
+    }
+
+    private static void Configure(ProbeBundle bundle)
+    {
+        var spec = bundle.Spec;
         spec.Root!.Readonly = true;
         spec.Hostname = "probe-host";
         spec.Domainname = "probe.example";
@@ -79,31 +103,30 @@ public sealed class StandardContainerFixture : IDisposable
 
         // Host side: a read-only bind with a file, a writable bind, and the places the hostile
         // symlinks point at (which must stay untouched).
-        Directory.CreateDirectory(Bundle.Combine("data"));
-        File.WriteAllText(Bundle.Combine("data", "file"), "from-host");
-        Directory.CreateDirectory(Bundle.Combine("rwdir"));
-        OutsideAbs = Bundle.Combine("outside-abs");
-        OutsideRel = Bundle.Combine("outside-rel");
-        Directory.CreateDirectory(OutsideAbs);
-        Directory.CreateDirectory(OutsideRel);
+        Directory.CreateDirectory(bundle.Combine("data"));
+        File.WriteAllText(bundle.Combine("data", "file"), "from-host");
+        Directory.CreateDirectory(bundle.Combine("rwdir"));
+        var outsideAbs = bundle.Combine("outside-abs");
+        var outsideRel = bundle.Combine("outside-rel");
+        Directory.CreateDirectory(outsideAbs);
+        Directory.CreateDirectory(outsideRel);
 
         // Rootfs side.
-        File.WriteAllText(Path.Combine(Bundle.Rootfs, "etc", "secret"), "password");
-        Directory.CreateDirectory(Path.Combine(Bundle.Rootfs, "secretdir"));
-        File.WriteAllText(Path.Combine(Bundle.Rootfs, "secretdir", "key"), "key");
-        File.CreateSymbolicLink(Path.Combine(Bundle.Rootfs, "abs-escape"), OutsideAbs);
-        File.CreateSymbolicLink(Path.Combine(Bundle.Rootfs, "rel-escape"), string.Concat(Enumerable.Repeat("../", 12)) + OutsideRel.TrimStart('/'));
+        File.WriteAllText(Path.Combine(bundle.Rootfs, "etc", "secret"), "password");
+        Directory.CreateDirectory(Path.Combine(bundle.Rootfs, "secretdir"));
+        File.WriteAllText(Path.Combine(bundle.Rootfs, "secretdir", "key"), "key");
+        File.CreateSymbolicLink(Path.Combine(bundle.Rootfs, "abs-escape"), outsideAbs);
+        File.CreateSymbolicLink(Path.Combine(bundle.Rootfs, "rel-escape"), string.Concat(Enumerable.Repeat("../", 12)) + outsideRel.TrimStart('/'));
 
         spec.Mounts!.AddRange(
         [
             new() { Destination = "/data", Type = "bind", Source = "data", Options = ["rbind", "ro", "nosuid"] },
-            new() { Destination = "/rw", Source = Bundle.Combine("rwdir"), Options = ["bind"] },
+            new() { Destination = "/rw", Source = bundle.Combine("rwdir"), Options = ["bind"] },
             new() { Destination = "/scratch", Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "nodev", "size=1m", "mode=710"] },
             new() { Destination = "/etc", Type = "tmpfs", Source = "tmpfs", Options = ["tmpcopyup", "mode=755"] },
             new() { Destination = "/abs-escape/mnt", Type = "tmpfs", Source = "tmpfs" },
             new() { Destination = "/rel-escape/mnt", Type = "tmpfs", Source = "tmpfs" },
         ]);
-        Result = Bundle.Run();
     }
 
     public ProbeBundle Bundle { get; }

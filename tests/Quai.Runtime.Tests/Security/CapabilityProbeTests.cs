@@ -160,4 +160,22 @@ public class CapabilityProbeTests
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
         return (ulong.Parse(line[7..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) & (1UL << 24)) != 0;
     }
+
+    [Fact]
+    public void NonRootUserUnderADockerLikeFilterWithoutNoNewPrivs()
+    {
+        // The filter is loaded before the user change (it needs CAP_SYS_ADMIN then), so
+        // setgroups/setresgid/setresuid and capset run under it.
+        var spec = SecurityProbe.Shell("id -u; " + PrintStatus);
+        spec.Process!.Capabilities = Docker();
+        spec.Process.User = new User { Uid = 1000, Gid = 1000, AdditionalGids = [1001] };
+        spec.Linux = new Quai.Oci.Runtime.Linux { Seccomp = DockerLikeProfile.Create() };
+        var result = SecurityProbe.Run(spec);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith("1000\n", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0UL, result.StatusMask("NoNewPrivs"));
+        Assert.Equal(2UL, result.StatusMask("Seccomp"));
+        Assert.Equal(DockerDefaultMask, result.StatusMask("CapBnd"));
+    }
 }

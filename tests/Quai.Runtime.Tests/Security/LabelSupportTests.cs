@@ -21,7 +21,28 @@ public class LabelSupportTests
     [Fact]
     public void HostDetectionFollowsSysfs()
     {
-        Assert.Equal(Directory.Exists("/sys/kernel/security/apparmor"), LabelSupport.AppArmorEnabled);
+        var moduleOn = File.Exists(LabelSupport.AppArmorModuleSwitch) && File.ReadAllText(LabelSupport.AppArmorModuleSwitch).StartsWith('Y');
+        Assert.Equal(Directory.Exists("/sys/kernel/security/apparmor") || moduleOn, LabelSupport.AppArmorEnabled);
         Assert.Equal(File.Exists("/sys/fs/selinux/enforce"), LabelSupport.SelinuxEnabled);
+    }
+
+    [Fact]
+    public void ProfileOnAHostWithoutAppArmorIsAWarningAndTheProgramRuns()
+    {
+        var spec = SecurityProbe.Shell("echo ran");
+        spec.Process!.ApparmorProfile = "quai-test-profile";
+        var result = SecurityProbe.Run(spec);
+        if (LabelSupport.AppArmorEnabled)
+        {
+            // The profile is not loaded on this host: the kernel refuses the exec label.
+            Assert.Equal(SecurityProbe.ProbeFailed, result.ExitCode);
+            Assert.Contains("quai-test-profile", result.Stderr, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal("ran", result.Stdout.Trim());
+            Assert.Contains("warning: process.apparmorProfile \"quai-test-profile\" ignored", result.Stderr, StringComparison.Ordinal);
+        }
     }
 }
