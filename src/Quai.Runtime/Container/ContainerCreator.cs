@@ -62,7 +62,7 @@ public sealed class ContainerCreator
             Libc.Chmod(fifo, 0x192);
 
             cgroup = CgroupManager.Open(spec.Linux?.CgroupsPath, options.Id, _systemdCgroup);
-            cgroup.Create(spec.Linux?.Resources);
+            cgroup.Create(DefaultDeviceRules.WithDefaults(spec));
             record.CgroupsPath = cgroup.Path;
             record.SystemdCgroup = _systemdCgroup;
 
@@ -89,6 +89,7 @@ public sealed class ContainerCreator
                 StateJson = stateJson,
                 ParentHooks = parentHooks,
                 PreserveFds = options.PreserveFds,
+                NoPivot = options.NoPivot,
                 HasConsole = console is not null || options.ConsoleSocketFd is not null,
                 Debug = RuntimeLog.DebugEnabled,
             };

@@ -72,6 +72,10 @@ public sealed partial class ContainerService
         OpenCgroup(record).Update(resources);
     }
 
+    /// <summary>Go's time.RFC3339Nano for a UTC time: fractional seconds without trailing zeros, "Z".</summary>
+    public static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     private static StateOutput ToOutput(ContainerRecord record, string status) => new()
     {
         Id = record.Id,
@@ -79,7 +83,7 @@ public sealed partial class ContainerService
         Status = status,
         Bundle = record.Bundle,
         Rootfs = record.Rootfs,
-        Created = record.Created,
+        Created = FormatTime(record.Created),
         Owner = record.Owner,
         Annotations = record.Annotations,
     };

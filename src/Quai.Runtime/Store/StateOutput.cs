@@ -11,7 +11,8 @@ public sealed class StateOutput
     [JsonPropertyName("status")] public string Status { get; set; } = "";
     [JsonPropertyName("bundle")] public string Bundle { get; set; } = "";
     [JsonPropertyName("rootfs")] public string Rootfs { get; set; } = "";
-    [JsonPropertyName("created")] public DateTimeOffset Created { get; set; }
+    /// <summary>RFC 3339 with nanoseconds in UTC, as Go's time.RFC3339Nano prints it.</summary>
+    [JsonPropertyName("created")] public string Created { get; set; } = "";
     [JsonPropertyName("owner")] public string Owner { get; set; } = "";
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
 }

@@ -36,7 +36,7 @@ public static class ListVerb
         rows.AddRange(states.Select(s => new[]
         {
             s.Id, s.Pid.ToString(CultureInfo.InvariantCulture), s.Status, s.Bundle,
-            s.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture), s.Owner,
+            s.Created, s.Owner,
         }));
         var widths = Enumerable.Range(0, 6).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var sb = new StringBuilder();

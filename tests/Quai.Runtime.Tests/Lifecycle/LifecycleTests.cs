@@ -1,0 +1,146 @@
+using Quai.Linux;
+using Quai.Oci.Runtime;
+
+namespace Quai.Runtime.Tests.Lifecycle;
+
+/// <summary>The runtime binary through create/start/state/kill/delete, run, exec and pid files (root, real kernel).</summary>
+public class LifecycleTests
+{
+    [Theory]
+    [InlineData(new[] { "true" }, 0)]
+    [InlineData(new[] { "false" }, 1)]
+    [InlineData(new[] { "sh", "-c", "exit 3" }, 3)]
+    public void Run_returns_the_containers_exit_status(string[] args, int expected)
+    {
+        using var c = new TestContainer(s => s.Process!.Args = [.. args]);
+        var (code, _, err) = c.Runtime("run", "--bundle", c.Bundle, c.Id);
+        Assert.True(expected == code, $"exit {code}, expected {expected}; stderr: {err}");
+        Assert.False(Directory.Exists(Path.Combine(c.StateRoot, c.Id)), "run without --keep deletes the container");
+    }
+
+    [Fact]
+    public async Task Run_reports_128_plus_the_signal_that_killed_the_container()
+    {
+        // The container's init ignores a SIGKILL from inside its own pid namespace
+        // (pid_namespaces(7)), so the signal comes from outside, through `kill`.
+        using var c = new TestContainer(s => s.Process!.Args = ["sleep", "100"]);
+        var run = Task.Run(() => c.Runtime("run", "--bundle", c.Bundle, c.Id));
+        c.WaitForStatus(ContainerStatus.Running);
+        Assert.Equal(0, c.Runtime("kill", c.Id, "SIGKILL").Code);
+        var (code, _, err) = await run;
+        Assert.True(code == 137, $"exit {code}: {err}");
+    }
+
+    [Fact]
+    public void Create_start_kill_delete_move_through_the_states()
+    {
+        using var c = new TestContainer(s => s.Process!.Args = ["sleep", "100"]);
+        var pidFile = Path.Combine(c.Scratch, "init.pid");
+        var (code, _, err) = c.Runtime("create", "--bundle", c.Bundle, "--pid-file", pidFile, c.Id);
+        Assert.True(code == 0, err);
+        Assert.Equal(ContainerStatus.Created, c.Status());
+        var pid = c.Pid();
+        Assert.Equal(pid.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(pidFile));
+        Assert.Equal(c.Id, c.Runtime("list", "-q").Out.Trim());
+        Assert.Contains($"\"id\":\"{c.Id}\"", c.Runtime("list", "--format", "json").Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_runs_the_program_and_kill_stops_it()
+    {
+        using var c = new TestContainer(s => s.Process!.Args = ["sleep", "100"]);
+        Assert.Equal(0, c.Runtime("create", "--bundle", c.Bundle, c.Id).Code);
+        var start = c.Runtime("start", c.Id);
+        Assert.True(start.Code == 0, start.Err);
+        Assert.Equal(ContainerStatus.Running, c.Status());
+        Assert.Contains("sleep", File.ReadAllText($"/proc/{c.Pid()}/cmdline"), StringComparison.Ordinal);
+        var refused = c.Runtime("delete", c.Id);
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("running", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(1, c.Runtime("start", c.Id).Code);
+
+        Assert.Equal(0, c.Runtime("kill", c.Id, "KILL").Code);
+        c.WaitForStatus(ContainerStatus.Stopped);
+        Assert.Equal(0, c.Runtime("delete", c.Id).Code);
+        Assert.Null(c.Status());
+        Assert.False(Directory.Exists(Path.Combine(c.StateRoot, c.Id)));
+    }
+
+    [Fact]
+    public void Created_container_can_be_deleted_and_its_init_goes()
+    {
+        using var c = new TestContainer(s => s.Process!.Args = ["sleep", "100"]);
+        Assert.Equal(0, c.Runtime("create", "--bundle", c.Bundle, c.Id).Code);
+        var pid = c.Pid();
+        var start = ProcessInfo.ReadStat(pid)!.Value.StartTime;
+        Assert.Equal(0, c.Runtime("delete", c.Id).Code);
+        Assert.False(ProcessInfo.IsAlive(pid, start));
+        Assert.Null(c.Status());
+    }
+
+    [Fact]
+    public void Delete_force_kills_a_running_container()
+    {
+        using var c = new TestContainer(s => s.Process!.Args = ["sh", "-c", "sleep 100 & sleep 100"]);
+        Assert.Equal(0, c.Runtime("create", "--bundle", c.Bundle, c.Id).Code);
+        Assert.Equal(0, c.Runtime("start", c.Id).Code);
+        var pid = c.Pid();
+        var start = ProcessInfo.ReadStat(pid)!.Value.StartTime;
+        var (code, _, err) = c.Runtime("delete", "--force", c.Id);
+        Assert.True(code == 0, err);
+        Assert.False(ProcessInfo.IsAlive(pid, start));
+        Assert.Null(c.Status());
+    }
+
+    [Fact]
+    public void Exec_runs_in_the_containers_namespaces_and_returns_its_status()
+    {
+        using var c = new TestContainer(s => s.Process!.Args = ["sleep", "100"]);
+        Assert.Equal(0, c.Runtime("create", "--bundle", c.Bundle, c.Id).Code);
+        Assert.Equal(0, c.Runtime("start", c.Id).Code);
+        var (code, output, err) = c.Runtime("exec", "--env", "X=42", c.Id, "sh", "-c", "echo $X $(hostname) $(cat /proc/1/cmdline | tr '\\0' ' '); exit 5");
+        Assert.True(code == 5, $"exit {code}: {err}");
+        Assert.Equal("42 quai-test sleep 100", output.Trim());
+
+        var pidFile = Path.Combine(c.Scratch, "exec.pid");
+        var detached = c.Runtime("exec", "-d", "--pid-file", pidFile, c.Id, "sleep", "50");
+        Assert.True(detached.Code == 0, detached.Err);
+        var execPid = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(execPid.ToString(System.Globalization.CultureInfo.InvariantCulture), c.Runtime("ps", "--format", "json", c.Id).Out, StringComparison.Ordinal);
+        Assert.Equal(0, c.Runtime("delete", "--force", c.Id).Code);
+    }
+
+    [Fact]
+    public void Failed_create_leaves_nothing_behind()
+    {
+        using var c = new TestContainer(s => s.Process!.Args = ["/no/such/program"]);
+        var (code, _, err) = c.Runtime("create", "--bundle", c.Bundle, c.Id);
+        Assert.Equal(1, code);
+        Assert.Contains("/no/such/program", err, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(c.StateRoot));
+        Assert.Empty(CgroupDirsNamed(c.Id));
+    }
+
+    [Fact]
+    public void Invalid_bundles_are_refused_with_clear_errors()
+    {
+        using var c = new TestContainer(s => s.Process!.Args = []);
+        var (code, _, err) = c.Runtime("create", "--bundle", c.Bundle, c.Id);
+        Assert.Equal(1, code);
+        Assert.Contains("process.args", err, StringComparison.Ordinal);
+        Assert.Equal(1, c.Runtime("create", "--bundle", c.Bundle, "bad/id").Code);
+        Assert.Empty(Directory.GetFileSystemEntries(c.StateRoot));
+    }
+
+    private static IEnumerable<string> CgroupDirsNamed(string id)
+    {
+        foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
+        {
+            var quai = Path.Combine(hierarchy, "quai", id);
+            if (Directory.Exists(quai))
+            {
+                yield return quai;
+            }
+        }
+    }
+}
