@@ -89,6 +89,7 @@ public sealed class ContainerCreator
                 StateJson = stateJson,
                 ParentHooks = parentHooks,
                 PreserveFds = options.PreserveFds,
+                NoPivot = options.NoPivot,
                 HasConsole = console is not null || options.ConsoleSocketFd is not null,
                 Debug = RuntimeLog.DebugEnabled,
             };

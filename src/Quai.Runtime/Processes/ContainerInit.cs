@@ -72,7 +72,7 @@ public static class ContainerInit
                     channel.Expect(InitMessage.HooksDone);
                 }
                 HookRunner.Run(spec.Hooks?.CreateContainer, "createContainer", boot.StateJson);
-            }, noPivot: false);
+            }, boot.NoPivot);
             if (process.Terminal)
             {
                 ConsoleSetup.Attach(process, boot.HasConsole ? ConsoleFd() : null, container: true);

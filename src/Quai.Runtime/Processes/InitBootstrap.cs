@@ -29,6 +29,9 @@ public sealed class InitBootstrap
     /// <summary>exec-init only: the container init's host pid, whose mount namespace to join.</summary>
     [JsonPropertyName("initPid")] public int InitPid { get; set; }
 
+    /// <summary>--no-pivot: move the rootfs onto / and chroot instead of pivot_root.</summary>
+    [JsonPropertyName("noPivot")] public bool NoPivot { get; set; }
+
     /// <summary>Print every kernel call the init makes (global --debug).</summary>
     [JsonPropertyName("debug")] public bool Debug { get; set; }
 }
