@@ -98,7 +98,7 @@ public static class ContainerInit
             WaitForStart(fifo);
             HookRunner.Run(spec.Hooks?.StartContainer, "startContainer", boot.StateJson);
             security.AfterUserChange();
-            ProcessFinisher.CloseExtraFds(ProcessFinisher.FdsToKeep(boot.PreserveFds, process.Env));
+            ProcessFinisher.CloseExtraFds(boot.PreserveFds);
             ProcessFinisher.ResetSignals();
             ProcessFinisher.Exec(executable, process);
             return 1;

@@ -41,7 +41,7 @@ public static class ExecInit
             ProcessFinisher.EnterCwd(process.Cwd);
             var executable = ProcessFinisher.ResolveExecutable(process);
             security.AfterUserChange();
-            ProcessFinisher.CloseExtraFds(ProcessFinisher.FdsToKeep(boot.PreserveFds, process.Env));
+            ProcessFinisher.CloseExtraFds(boot.PreserveFds);
             channel.Send(InitMessage.Ready);
             ProcessFinisher.ResetSignals();
             ProcessFinisher.Exec(executable, process);

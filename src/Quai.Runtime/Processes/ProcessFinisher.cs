@@ -130,13 +130,6 @@ public static unsafe class ProcessFinisher
         throw new RuntimeException($"exec {path}: {LinuxException.FromLastError("execve", path).Message}");
     }
 
-    /// <summary>The number of fds to keep from 3: --preserve-fds plus sd_listen_fds(3)'s LISTEN_FDS when it names this process.</summary>
-    public static int FdsToKeep(int preserveFds, IReadOnlyList<string>? env)
-    {
-        var listen = env?.FirstOrDefault(e => e.StartsWith("LISTEN_FDS=", StringComparison.Ordinal));
-        return listen is not null && int.TryParse(listen.AsSpan(11), out var n) && n > 0 ? Math.Max(preserveFds, n) : preserveFds;
-    }
-
     /// <summary>Writes a message on the init's stderr, the only channel left after the handshake.</summary>
     public static void Fail(string message)
     {
