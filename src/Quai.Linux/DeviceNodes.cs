@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Quai.Linux.Interop;
 
 namespace Quai.Linux;
@@ -20,7 +21,7 @@ public static unsafe class DeviceNodes
 
     /// <summary>mknod(2); returns 0 or the errno, so that callers can fall back on EPERM.</summary>
     public static int TryMknod(string path, uint mode, ulong device) =>
-        Libc.Mknod(path, mode, device) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        Libc.Mknod(path, mode, device) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     /// <summary>chown(2).</summary>
     public static void Chown(string path, uint uid, uint gid) =>

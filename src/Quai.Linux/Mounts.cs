@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Quai.Linux.Interop;
 
 namespace Quai.Linux;
@@ -11,7 +12,7 @@ public static unsafe class Mounts
 
     /// <summary>mount(2); returns 0 on success or the errno, for callers that have a fallback.</summary>
     public static int TryMount(string? source, string target, string? fileSystemType, ulong flags, string? data = null) =>
-        Libc.Mount(source, target, fileSystemType, flags, NullIfEmpty(data)) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        Libc.Mount(source, target, fileSystemType, flags, NullIfEmpty(data)) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     /// <summary>Changes the propagation type of the mount at <paramref name="target"/> (one MS_SHARED/SLAVE/PRIVATE/UNBINDABLE, optionally | MS_REC).</summary>
     public static void SetPropagation(string target, ulong propagation) =>
@@ -23,7 +24,7 @@ public static unsafe class Mounts
 
     /// <summary>umount2(2) with MNT_DETACH; returns 0 or the errno.</summary>
     public static int TryDetach(string target) =>
-        Libc.Umount2(target, Libc.MNT_DETACH) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        Libc.Umount2(target, Libc.MNT_DETACH) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     /// <summary>pivot_root(2).</summary>
     public static void PivotRoot(string newRoot, string putOld) =>

@@ -16,8 +16,7 @@ public static partial class RootfsSetup
             .Where(m => m.FileSystemType is "cgroup" or "cgroup2" && !IsWithin(m.MountPoint, context.Rootfs))
             .ToList();
         var own = context.HasCgroupNamespace ? [] : ReadOwnCgroups();
-        var unifiedOnly = type == "cgroup2" || hostCgroups.Any(m => m.MountPoint == "/sys/fs/cgroup" && m.FileSystemType == "cgroup2");
-        if (unifiedOnly)
+        if (type == "cgroup2" || IsUnifiedOnly(hostCgroups))
         {
             var unified = hostCgroups.LastOrDefault(m => m.FileSystemType == "cgroup2");
             if (context.HasCgroupNamespace || unified is null)
@@ -75,6 +74,10 @@ public static partial class RootfsSetup
             Mounts.Mount("tmpfs", target, "tmpfs", flags | MS_REMOUNT, "mode=755");
         }
     }
+
+    /// <summary>True on a pure cgroup v2 host: /sys/fs/cgroup itself is the cgroup2 mount (no v1 hierarchies).</summary>
+    internal static bool IsUnifiedOnly(IEnumerable<MountInfo> hostMounts) =>
+        hostMounts.Any(m => m.MountPoint == "/sys/fs/cgroup" && m.FileSystemType == "cgroup2");
 
     /// <summary>Binds the directory of this process's cgroup in <paramref name="hierarchy"/> onto <paramref name="directory"/>.</summary>
     private static void BindOwnCgroup(MountInfo hierarchy, IReadOnlyList<(int Id, string Controllers, string Path)> own, string directory, ulong flags)

@@ -159,7 +159,9 @@ public static partial class RootfsSetup
         {
             throw new ArgumentException("config.json has no root.path: set it to the container's root filesystem directory (e.g. \"rootfs\")");
         }
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(bundleDir, path)));
+        // Resolved like realpath(3) (SecureJoin rooted at "/"), as runc does with EvalSymlinks, so
+        // that it compares equal to the mount points in /proc/self/mountinfo.
+        var full = SecureJoin.Resolve("/", Path.GetFullPath(Path.Combine(bundleDir, path)));
         if (!Directory.Exists(full))
         {
             throw new DirectoryNotFoundException($"root.path '{path}' does not exist or is not a directory (resolved to {full} from bundle {bundleDir})");

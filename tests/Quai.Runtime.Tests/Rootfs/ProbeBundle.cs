@@ -114,7 +114,7 @@ public sealed class ProbeBundle : IDisposable
             process.WaitForExit();
             throw new TimeoutException($"rootfs-probe for {Path} did not finish in 60 s; stderr: {stderr.Result}");
         }
-        var leaked = MountInfo.ReadSelf().Where(m => RootfsSetupPaths.IsWithin(m.MountPoint, Path)).Select(m => m.MountPoint).ToList();
+        var leaked = MountInfo.ReadSelf().Where(m => Quai.Runtime.Rootfs.RootfsSetup.IsWithin(m.MountPoint, Path)).Select(m => m.MountPoint).ToList();
         Assert.True(leaked.Count == 0, $"mounts left on the host: {string.Join(", ", leaked)}");
         return new ProbeResult(process.ExitCode, stdout.Result, stderr.Result);
     }
@@ -151,7 +151,7 @@ public sealed class ProbeBundle : IDisposable
     public void Dispose()
     {
         // Never recurse into a leaked bind mount of a host directory while deleting.
-        foreach (var m in MountInfo.ReadSelf().Where(m => RootfsSetupPaths.IsWithin(m.MountPoint, Path)).Reverse())
+        foreach (var m in MountInfo.ReadSelf().Where(m => Quai.Runtime.Rootfs.RootfsSetup.IsWithin(m.MountPoint, Path)).Reverse())
         {
             Mounts.TryDetach(m.MountPoint);
         }
@@ -160,25 +160,4 @@ public sealed class ProbeBundle : IDisposable
 
     private static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-}
-
-/// <summary>Path comparisons by whole components.</summary>
-internal static class RootfsSetupPaths
-{
-    public static bool IsWithin(string path, string ancestor) =>
-        path == ancestor || path.StartsWith(ancestor.TrimEnd('/') + "/", StringComparison.Ordinal);
-}
-
-/// <summary>The probe's exit code and output; <see cref="Values"/> holds its "KEY=value" lines.</summary>
-public sealed record ProbeResult(int ExitCode, string Stdout, string Stderr)
-{
-    public IReadOnlyDictionary<string, string> Values { get; } = Stdout.Split('\n')
-        .Select(l => l.Split('=', 2))
-        .Where(p => p.Length == 2 && p[0].Length > 0 && p[0].All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_'))
-        .GroupBy(p => p[0])
-        .ToDictionary(g => g.Key, g => g.Last()[1]);
-
-    public string this[string key] => Values.TryGetValue(key, out var v) ? v : throw new KeyNotFoundException($"probe printed no {key}=; exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
-
-    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
 }

@@ -45,7 +45,7 @@ public sealed class RootfsIntegrationTests(StandardContainerFixture fixture) : I
     [Theory]
     [InlineData("DEV_NULL", "character special file 1:3 666 0:0")]
     [InlineData("DEV_ZERO", "character special file 1:5 666 0:0")]
-    [InlineData("DEV_FULL", "character special file 1:7 666 0:0")]
+    [InlineData("DEV_FULL", "character special file 1:7 600 0:5")]
     [InlineData("DEV_RANDOM", "character special file 1:8 666 0:0")]
     [InlineData("DEV_URANDOM", "character special file 1:9 666 0:0")]
     [InlineData("DEV_TTY", "character special file 5:0 666 0:0")]

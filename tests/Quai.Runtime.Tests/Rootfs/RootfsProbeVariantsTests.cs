@@ -105,6 +105,51 @@ public sealed class RootfsProbeVariantsTests
     }
 
     [Fact]
+    public void A_recursively_shared_root_can_still_pivot()
+    {
+        // pivot_root(2) fails with EINVAL when the new root's parent mount is shared: Prepare
+        // must make that parent private first (runc rootfsParentMountPrivate).
+        using var bundle = new ProbeBundle(Basics);
+        bundle.Spec.Linux!.RootfsPropagation = "rshared";
+        var r = bundle.Run();
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("absent", r["HOST_WORK"]);
+        Assert.StartsWith("shared:", r["ROOT_OPTIONAL"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_root_propagation_is_refused()
+    {
+        using var bundle = new ProbeBundle(Basics);
+        bundle.Spec.Linux!.RootfsPropagation = "sideways";
+        var r = bundle.Run();
+        Assert.Equal(125, r.ExitCode);
+        Assert.Contains("linux.rootfsPropagation 'sideways'", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rootfs_reached_through_a_symlink_is_resolved()
+    {
+        using var bundle = new ProbeBundle(Basics);
+        File.CreateSymbolicLink(bundle.Combine("rootfs-link"), bundle.Rootfs);
+        bundle.Spec.Root!.Path = "rootfs-link";
+        var r = bundle.Run();
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("absent", r["HOST_WORK"]);
+        Assert.Equal("sh", r["PID1"]);
+    }
+
+    [Fact]
+    public void A_missing_rootfs_is_named()
+    {
+        using var bundle = new ProbeBundle(Basics);
+        bundle.Spec.Root!.Path = "no-such-rootfs";
+        var r = bundle.Run();
+        Assert.Equal(125, r.ExitCode);
+        Assert.Contains("root.path 'no-such-rootfs' does not exist", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_global_sysctl_is_refused_before_anything_is_mounted()
     {
         using var bundle = new ProbeBundle(Basics);

@@ -59,4 +59,17 @@ public sealed class RootfsSetupHelpersTests
     [InlineData("40 31 0:32 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids", "/sys/fs/cgroup/pids")]
     public void The_own_cgroup_directory_is_found_under_its_hierarchy(string mountinfo, string expected) =>
         Assert.Equal(expected, RootfsSetup.HostCgroupDirectory(MountInfo.ParseLine(mountinfo), RootfsSetup.ParseOwnCgroups(OwnCgroups)));
+
+    [Fact]
+    public void A_pure_v2_host_is_told_from_a_hybrid_one()
+    {
+        var pure = MountInfo.Parse("31 23 0:28 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n");
+        var hybrid = MountInfo.Parse("""
+            31 23 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw,mode=755
+            32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu
+            41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw
+            """);
+        Assert.True(RootfsSetup.IsUnifiedOnly(pure));
+        Assert.False(RootfsSetup.IsUnifiedOnly(hybrid));
+    }
 }

@@ -97,6 +97,9 @@ public sealed class StandardContainerFixture : IDisposable
         [
             new LinuxDevice { Path = "/dev/fuse", Type = "c", Major = 10, Minor = 229, FileMode = 0x180, Uid = 1000, Gid = 1001 },
             new LinuxDevice { Path = "/dev/net/tun", Type = "c", Major = 10, Minor = 200, FileMode = 0x1B6 },
+
+            // Same path as a default device: the configured one wins.
+            new LinuxDevice { Path = "/dev/full", Type = "c", Major = 1, Minor = 7, FileMode = 0x180, Uid = 0, Gid = 5 },
         ];
         spec.Linux.MaskedPaths!.AddRange(["/etc/secret", "/secretdir", "/does/not/exist"]);
         spec.Linux.ReadonlyPaths!.Add("/does/not/exist/either");
