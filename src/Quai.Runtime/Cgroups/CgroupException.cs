@@ -6,15 +6,18 @@ namespace Quai.Runtime.Cgroups;
 /// </summary>
 public sealed class CgroupException : Exception
 {
+    /// <summary>A cgroup error without details (prefer the message overloads).</summary>
     public CgroupException()
     {
     }
 
+    /// <summary>A cgroup error described by <paramref name="message"/>.</summary>
     public CgroupException(string message)
         : base(message)
     {
     }
 
+    /// <summary>A cgroup error caused by <paramref name="innerException"/> (usually the kernel's errno as an IOException).</summary>
     public CgroupException(string message, Exception innerException)
         : base(message, innerException)
     {

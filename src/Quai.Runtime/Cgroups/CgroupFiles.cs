@@ -109,21 +109,43 @@ internal static class CgroupFiles
         foreach (var part in rel.Split('/'))
         {
             current = System.IO.Path.Combine(current, part);
-            if (Directory.Exists(current))
+            for (var attempt = 0; !Directory.Exists(current); attempt++)
             {
-                continue;
+                try
+                {
+                    // mkdir(2) of one level. ENOENT means a parent vanished meanwhile (another
+                    // container's Destroy removed an empty shared parent): make it again.
+                    Directory.CreateDirectory(current);
+                    created.Add(current);
+                }
+                catch (DirectoryNotFoundException) when (attempt < 3)
+                {
+                    Directory.CreateDirectory(System.IO.Path.GetDirectoryName(current)!);
+                }
+                catch (IOException e)
+                {
+                    throw new CgroupException($"cannot create cgroup {current}: {Describe(e)}", e);
+                }
             }
-            try
-            {
-                Directory.CreateDirectory(current);
-            }
-            catch (IOException e)
-            {
-                throw new CgroupException($"cannot create cgroup {current}: {Describe(e)}", e);
-            }
-            created.Add(current);
         }
         return created;
+    }
+
+    /// <summary>
+    /// rmdir(2) of <paramref name="dir"/> if it is an empty cgroup (no children, no tasks);
+    /// anything else (in use, already gone) is left as it is. For shared parents Quai chose itself.
+    /// </summary>
+    public static bool TryRemoveEmpty(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: false);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Pids in cgroup.procs of <paramref name="dir"/> and every descendant.</summary>

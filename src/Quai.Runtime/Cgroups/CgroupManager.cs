@@ -14,6 +14,9 @@ namespace Quai.Runtime.Cgroups;
 /// </summary>
 public static class CgroupManager
 {
+    /// <summary>The parent of default container cgroups ("/quai/&lt;id&gt;"); removed with its last container.</summary>
+    public const string DefaultParent = "/quai";
+
     /// <summary>Opens the cgroup of <paramref name="containerId"/> on this host (nothing is created until <see cref="ICgroupManager.Create"/>).</summary>
     public static ICgroupManager Open(string? cgroupsPath, string containerId, bool systemd) =>
         Open(cgroupsPath, containerId, systemd, CgroupEnvironment.FromHost());
@@ -22,9 +25,9 @@ public static class CgroupManager
     public static ICgroupManager Open(string? cgroupsPath, string containerId, bool systemd, CgroupEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        if (string.IsNullOrEmpty(containerId) || containerId.Contains('/', StringComparison.Ordinal))
+        if (string.IsNullOrEmpty(containerId) || containerId is "." or ".." || containerId.Contains('/', StringComparison.Ordinal))
         {
-            throw new CgroupException($"invalid container id \"{containerId}\" for a cgroup name: it must be non-empty and contain no '/'");
+            throw new CgroupException($"invalid container id \"{containerId}\" for a cgroup name: it must be non-empty, not \".\" or \"..\", and contain no '/'");
         }
         if (systemd)
         {
@@ -32,7 +35,7 @@ public static class CgroupManager
                 ? $"container {containerId}: the systemd cgroup driver is not supported by quai-runtime; run without --systemd-cgroup (cgroupfs driver) and give linux.cgroupsPath as a path"
                 : $"container {containerId}: the systemd cgroup driver was requested (--systemd-cgroup) but systemd is not running on this host (no /run/systemd/system); run without --systemd-cgroup to use the cgroupfs driver");
         }
-        var requested = string.IsNullOrEmpty(cgroupsPath) ? "/quai/" + containerId : cgroupsPath;
+        var requested = string.IsNullOrEmpty(cgroupsPath) ? DefaultParent + "/" + containerId : cgroupsPath;
         var self = ParseSelfCgroup(environment.SelfCgroup);
         return Build(environment, mount =>
         {

@@ -7,6 +7,16 @@ namespace Quai.Runtime.Cgroups;
 
 internal static unsafe partial class DeviceFilter
 {
+    // fcntl.h open(2) flags (x86-64 and arm64 share these values). Kept here rather than in
+    // Libc, whose Mount area (rootfs branch) owns the O_* constants, so this part builds alone.
+    private const int O_RDONLY = 0;
+    private const int O_DIRECTORY = 0x10000;
+    private const int O_CLOEXEC = 0x80000;
+
+    /// <summary>An O_RDONLY|O_DIRECTORY|O_CLOEXEC fd of a cgroup directory: the target of bpf(2) attach, detach and query.</summary>
+    internal static FileDescriptorHandle OpenCgroup(string cgroupDir) =>
+        new(LinuxException.ThrowIfError(Libc.OpenDirectory(cgroupDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), "open", cgroupDir));
+
     /// <summary>
     /// Loads <paramref name="program"/> and attaches it to the cgroup directory, then detaches the
     /// device programs that were attached before (a previous Create or Update), so the new rules
@@ -15,8 +25,7 @@ internal static unsafe partial class DeviceFilter
     /// </summary>
     public static void Attach(string cgroupDir, ulong[] program)
     {
-        using var cgroup = new FileDescriptorHandle(
-            LinuxException.ThrowIfError(Libc.OpenDirectory(cgroupDir, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC), "open", cgroupDir));
+        using var cgroup = OpenCgroup(cgroupDir);
         var old = Query(cgroup, cgroupDir);
         using var prog = Load(program, cgroupDir);
         var attach = stackalloc uint[5];

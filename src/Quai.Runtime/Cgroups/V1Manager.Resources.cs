@@ -50,6 +50,10 @@ internal sealed partial class V1Manager
             }
         }
         CheckBeforeUpdate(resources.Memory);
+        if (DevicesUnchanged(writes))
+        {
+            writes.RemoveAll(w => w.Controller == "devices");
+        }
         CgroupWrite? retry = null;
         foreach (var w in writes)
         {
@@ -77,6 +81,31 @@ internal sealed partial class V1Manager
         {
             unified!.Update(new LinuxResources { HugepageLimits = hugetlbOnV2 ? resources.HugepageLimits : null, Unified = resources.Unified });
         }
+    }
+
+    /// <summary>
+    /// True when the device writes (deny "a", then allows only) would rebuild exactly the
+    /// whitelist devices.list already shows. Rewriting it starts with denying everything, which
+    /// a running container sees as a blip of EPERM on /dev/null (the problem runc's devices
+    /// emulator exists for), so an update that repeats the same rules leaves them alone.
+    /// </summary>
+    private bool DevicesUnchanged(List<CgroupWrite> writes)
+    {
+        var devices = writes.Where(w => w.Controller == "devices").ToList();
+        // Leading deny-alls ("a", or an explicit "a *:* rwm" rule), then only allows.
+        var allows = devices.SkipWhile(w => w is { File: "devices.deny", Value: "a" or "a *:* rwm" }).ToList();
+        if (devices.Count == 0 || allows.Count == devices.Count || Find("devices") is not { } h || allows.Any(w => w.File != "devices.allow"))
+        {
+            return false;
+        }
+        var current = CgroupFiles.TryRead(h.Directory, "devices.list");
+        if (current is null)
+        {
+            return false;
+        }
+        var wanted = allows.Select(w => w.Value).ToHashSet(StringComparer.Ordinal);
+        var actual = current.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        return wanted.SetEquals(actual) && !actual.Contains("a *:* rwm");
     }
 
     /// <summary>OCI memory.checkBeforeUpdate: refuse a limit below current usage instead of OOM-killing the container.</summary>

@@ -117,9 +117,17 @@ internal sealed partial class V1Manager : ICgroupManager
             // all, forks included; no freeze is needed for SIGKILL.
             unified.Kill(signal);
             V2Manager.SignalAll(this, signal, canFreeze: false);
-            return;
         }
-        V2Manager.SignalAll(this, signal, canFreeze);
+        else
+        {
+            V2Manager.SignalAll(this, signal, canFreeze);
+        }
+        // A paused container holds SIGKILL pending while frozen: thaw it so that it dies (runc
+        // does the same when it kills a paused container).
+        if (signal == 9 && GetFreezerState() == FreezerState.Frozen)
+        {
+            Thaw();
+        }
     }
 
     public void Destroy()
@@ -131,6 +139,7 @@ internal sealed partial class V1Manager : ICgroupManager
             {
                 CgroupFiles.RemoveTree(h.Directory, environment.SettleTimeout);
                 CgroupLog.Removed(environment.Logger, h.Directory);
+                V2Manager.RemoveDefaultParent(h.Path, h.Directory, environment);
             }
             catch (CgroupException e)
             {

@@ -216,7 +216,8 @@ internal static class V1Resources
         }
         if (io.LeafWeight is { } leaf && leaf != 0)
         {
-            writes.Add(new("blkio", "blkio.leaf_weight", V2Resources.Num(leaf)));
+            // Leaf weights were CFQ's, removed in Linux 5.0: a warning where the file is gone.
+            writes.Add(new("blkio", "blkio.leaf_weight", V2Resources.Num(leaf)) { Optional = true });
         }
         foreach (var d in io.WeightDevice ?? [])
         {
@@ -226,7 +227,7 @@ internal static class V1Resources
             }
             if (d.LeafWeight is { } lw && lw != 0)
             {
-                writes.Add(new("blkio", "blkio.leaf_weight_device", $"{d.Major}:{d.Minor} {lw}"));
+                writes.Add(new("blkio", "blkio.leaf_weight_device", $"{d.Major}:{d.Minor} {lw}") { Optional = true });
             }
         }
         Throttle(io.ThrottleReadBpsDevice, "blkio.throttle.read_bps_device", writes);

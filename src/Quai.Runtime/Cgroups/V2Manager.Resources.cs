@@ -4,11 +4,21 @@ namespace Quai.Runtime.Cgroups;
 
 internal sealed partial class V2Manager
 {
+    /// <summary>The v2 controllers Quai writes to; absence is only a debug note until a setting needs one.</summary>
+    private static readonly string[] Known = ["cpu", "cpuset", "io", "memory", "pids", "hugetlb", "rdma"];
+
     /// <summary>Writes <paramref name="resources"/> into the cgroup; a limit for a controller the cgroup lacks is an error naming it.</summary>
     internal void Apply(LinuxResources resources)
     {
         var writes = V2Resources.Convert(resources, f => File.Exists(System.IO.Path.Combine(Directory, f)), environment.Logger);
         var available = Words(CgroupFiles.TryRead(Directory, "cgroup.controllers"));
+        if (!hybrid)
+        {
+            foreach (var controller in Known.Where(c => !available.Contains(c)))
+            {
+                CgroupLog.ControllerSkipped(environment.Logger, controller);
+            }
+        }
         foreach (var w in writes)
         {
             if (w.Controller.Length > 0 && !available.Contains(w.Controller))

@@ -97,15 +97,39 @@ internal sealed partial class V2Manager : ICgroupManager
         if (signal == SIGKILL && File.Exists(System.IO.Path.Combine(Directory, "cgroup.kill")))
         {
             WriteFile("cgroup.kill", "1");
-            return;
         }
-        SignalAll(this, signal, canFreeze: File.Exists(System.IO.Path.Combine(Directory, "cgroup.freeze")));
+        else
+        {
+            SignalAll(this, signal, canFreeze: File.Exists(System.IO.Path.Combine(Directory, "cgroup.freeze")));
+        }
+        // A paused container must not linger frozen with SIGKILL pending: thaw it so it dies.
+        if (signal == SIGKILL && GetFreezerState() == FreezerState.Frozen)
+        {
+            Thaw();
+        }
     }
 
     public void Destroy()
     {
         CgroupFiles.RemoveTree(Directory, environment.SettleTimeout);
         CgroupLog.Removed(environment.Logger, Directory);
+        RemoveDefaultParent(Path, Directory, environment);
+    }
+
+    /// <summary>
+    /// The default cgroup "/quai/&lt;id&gt;" shares the parent "/quai", which Quai made: it goes
+    /// with its last container, so nothing of Quai stays behind on the host.
+    /// </summary>
+    internal static void RemoveDefaultParent(string path, string directory, CgroupEnvironment environment)
+    {
+        if (path.StartsWith(CgroupManager.DefaultParent + "/", StringComparison.Ordinal) && path.LastIndexOf('/') == CgroupManager.DefaultParent.Length)
+        {
+            var parent = System.IO.Path.GetDirectoryName(directory)!;
+            if (CgroupFiles.TryRemoveEmpty(parent))
+            {
+                CgroupLog.Removed(environment.Logger, parent);
+            }
+        }
     }
 
     /// <summary>
@@ -117,7 +141,15 @@ internal sealed partial class V2Manager : ICgroupManager
         var froze = false;
         if (canFreeze && manager.GetFreezerState() == FreezerState.Thawed)
         {
-            manager.Freeze();
+            try
+            {
+                manager.Freeze();
+            }
+            catch (CgroupException)
+            {
+                // A task stuck in uninterruptible sleep can keep the freeze from completing; the
+                // signals still go out, only without the guarantee against racing forks.
+            }
             froze = true;
         }
         try

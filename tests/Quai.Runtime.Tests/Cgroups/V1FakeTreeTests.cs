@@ -237,4 +237,26 @@ public class V1FakeTreeTests
         tree.File("memory/x/memory.usage_in_bytes", "0\n");
         Assert.Null(Open(tree).GetStats().Memory!.Limit);
     }
+
+    [Fact]
+    public void Repeating_the_current_device_whitelist_writes_nothing()
+    {
+        using var tree = Tree();
+        tree.File("devices/x/devices.list", "c 1:3 rwm\nc 136:* rw\n");
+        var rules = new List<LinuxDeviceCgroup>
+        {
+            new() { Allow = false, Access = "rwm" },
+            new() { Allow = true, Type = "c", Major = 136, Access = "rw" },
+            new() { Allow = true, Type = "c", Major = 1, Minor = 3 },
+        };
+        var m = Open(tree);
+        m.Update(new LinuxResources { Devices = rules });
+        Assert.Empty(tree.Logger.Writes(tree.Root));
+        // A different whitelist is rebuilt from deny-all.
+        rules.Add(new() { Allow = true, Type = "c", Major = 1, Minor = 5 });
+        m.Update(new LinuxResources { Devices = rules });
+        Assert.Equal(
+            ["devices/x/devices.deny=a", "devices/x/devices.deny=a *:* rwm", "devices/x/devices.allow=c 136:* rw", "devices/x/devices.allow=c 1:3 rwm", "devices/x/devices.allow=c 1:5 rwm"],
+            tree.Logger.Writes(tree.Root));
+    }
 }

@@ -280,4 +280,45 @@ public class V1IntegrationTests
         }
         AssertGone(m);
     }
+
+    [Fact]
+    public void Default_path_is_quai_slash_id_in_every_hierarchy()
+    {
+        Quai.Testing.Root.Require();
+        var id = "quai-test-" + Guid.NewGuid().ToString("N")[..16];
+        var m = CgroupManager.Open(null, id, systemd: false);
+        try
+        {
+            m.Create(null);
+            Assert.All(m.Paths.Values, p => Assert.Equal("/quai/" + id, p));
+            Assert.All(m.Paths.Keys, c => Assert.True(Directory.Exists(Dir(m, c)), Dir(m, c)));
+        }
+        finally
+        {
+            m.Destroy();
+        }
+        // "/quai" itself goes too unless another container (another test suite) still uses it.
+        AssertGone(m);
+    }
+
+    [Fact]
+    public void Sigkill_of_a_paused_container_kills_and_thaws_it()
+    {
+        var m = OpenUnique();
+        try
+        {
+            m.Create(null);
+            using var child = CgroupChild.Start("sleep 60");
+            m.AddProcess(child.Pid);
+            m.Freeze();
+            m.Kill(9);
+            Assert.Equal(137, child.WaitForExit(Long));
+            Assert.Equal(FreezerState.Thawed, m.GetFreezerState());
+        }
+        finally
+        {
+            m.Destroy();
+        }
+        AssertGone(m);
+    }
 }

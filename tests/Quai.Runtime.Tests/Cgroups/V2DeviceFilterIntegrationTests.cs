@@ -51,8 +51,7 @@ public class V2DeviceFilterIntegrationTests
 
     private static List<uint> QueryPrograms(V2Manager m)
     {
-        using var fd = new Quai.Linux.Interop.FileDescriptorHandle(Quai.Linux.Interop.Libc.OpenDirectory(m.Directory, Quai.Linux.Interop.Libc.O_RDONLY | Quai.Linux.Interop.Libc.O_DIRECTORY | Quai.Linux.Interop.Libc.O_CLOEXEC));
-        Assert.False(fd.IsInvalid);
+        using var fd = DeviceFilter.OpenCgroup(m.Directory);
         return DeviceFilter.Query(fd, m.Directory);
     }
 }

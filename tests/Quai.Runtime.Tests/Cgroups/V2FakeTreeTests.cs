@@ -160,4 +160,27 @@ public class V2FakeTreeTests
             [new(8, 0, "Read", 4096), new(8, 0, "Write", 8192), new(8, 0, "Discard", 0), new(253, 1, "Read", 1), new CgroupBlkioEntry(253, 1, "Write", 2)],
             s.BlkioBytes);
     }
+
+    [Fact]
+    public void Destroy_of_a_default_cgroup_removes_the_quai_parent_with_its_last_container()
+    {
+        using var tree = new FakeCgroupTree();
+        var env = tree.Environment(FakeCgroupTree.V2MountInfo, "0::/\n");
+        var a = CgroupManager.Open(null, "a", false, env);
+        var b = CgroupManager.Open(null, "b", false, env);
+        a.Create(null);
+        b.Create(null);
+        Assert.True(Directory.Exists(Path.Combine(tree.Root, "quai", "b")));
+        a.Destroy();
+        Assert.False(Directory.Exists(Path.Combine(tree.Root, "quai", "a")));
+        Assert.True(Directory.Exists(Path.Combine(tree.Root, "quai")));
+        b.Destroy();
+        Assert.False(Directory.Exists(Path.Combine(tree.Root, "quai")));
+        // Idempotent, and an explicit path keeps its parents.
+        b.Destroy();
+        var c = CgroupManager.Open("/keep/c", "c", false, env);
+        c.Create(null);
+        c.Destroy();
+        Assert.True(Directory.Exists(Path.Combine(tree.Root, "keep")));
+    }
 }

@@ -80,4 +80,25 @@ public class V2UnifiedIntegrationTests
         }
         Assert.False(Directory.Exists(m.Directory));
     }
+
+    [Fact]
+    public void Sigkill_of_a_frozen_cgroup_kills_and_thaws_it()
+    {
+        var m = OpenUnique();
+        try
+        {
+            m.Create(null);
+            using var child = CgroupChild.Start("sleep 60");
+            m.AddProcess(child.Pid);
+            m.Freeze();
+            m.Kill(9);
+            Assert.Equal(137, child.WaitForExit(Long));
+            Assert.Equal(FreezerState.Thawed, m.GetFreezerState());
+        }
+        finally
+        {
+            m.Destroy();
+        }
+        Assert.False(Directory.Exists(m.Directory));
+    }
 }
