@@ -28,6 +28,10 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "chdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Chdir(string path);
 
+    /// <summary>chroot(2).</summary>
+    [LibraryImport("libc", EntryPoint = "chroot", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Chroot(string path);
+
     /// <summary>close_range(2).</summary>
     [LibraryImport("libc", EntryPoint = "close_range", SetLastError = true)]
     public static partial int CloseRange(uint first, uint last, uint flags);

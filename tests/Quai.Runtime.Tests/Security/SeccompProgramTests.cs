@@ -133,6 +133,22 @@ public class SeccompProgramTests
     }
 
     [Fact]
+    public void NotifyWithoutAContainerStateIsRefused()
+    {
+        var spec = Profile("SCMP_ACT_ALLOW", new LinuxSyscall { Names = ["mkdir"], Action = "SCMP_ACT_NOTIFY" });
+        spec.ListenerPath = "/run/agent.sock";
+        Assert.Contains("container state", Assert.Throws<ArgumentException>(() => SeccompProgram.Compile(spec)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ListenerPathLongerThanASocketPathIsRefused()
+    {
+        var spec = Profile("SCMP_ACT_ALLOW", new LinuxSyscall { Names = ["mkdir"], Action = "SCMP_ACT_NOTIFY" });
+        spec.ListenerPath = "/run/" + new string('a', 120) + ".sock";
+        Assert.Contains("107 bytes", Assert.Throws<ArgumentException>(() => SeccompProgram.Compile(spec, listenerState: new State())).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ListenerStateIsTheContainerProcessState()
     {
         var json = System.Text.Encoding.UTF8.GetString(SeccompProgram.FormatListenerState(new State { Id = "c1", Pid = 42, Status = "creating", Bundle = "/b" }, "meta"));
