@@ -101,20 +101,25 @@ public sealed class ConformanceContainer : IDisposable
     /// <summary>`exec OPTIONS ID args...`, output collected.</summary>
     public RuntimeResult ExecWith(string[] options, params string[] args) => Cli(["exec", .. options, Id, .. args]);
 
-    /// <summary>Polls `state` until the status is <paramref name="status"/> (10 s at most).</summary>
+    /// <summary>
+    /// Polls `state` until the status is <paramref name="status"/> (10 s at most). A container
+    /// that does not exist yet is waited for too: runc sends the console fd before it has
+    /// saved the state of a container it is still creating.
+    /// </summary>
     public State WaitForStatus(string status)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var s = State();
-            if (s.Status == status)
+            var r = Cli("state", Id);
+            var s = r.ExitCode == 0 ? JsonSerializer.Deserialize(r.Stdout, OciJsonContext.Default.State) : null;
+            if (s?.Status == status)
             {
                 return s;
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{Runtime} container {Id} stayed '{s.Status}', expected '{status}'");
+                throw new TimeoutException($"{Runtime} container {Id} is not '{status}' after 10 s: {(s != null ? s.Status : r.ToString())}");
             }
             Thread.Sleep(20);
         }
