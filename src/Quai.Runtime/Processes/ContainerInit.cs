@@ -97,8 +97,9 @@ public static class ContainerInit
             channel.Dispose();
             WaitForStart(fifo);
             HookRunner.Run(spec.Hooks?.StartContainer, "startContainer", boot.StateJson);
-            security.AfterUserChange();
+            // Before the seccomp filter (loaded by AfterUserChange), which may deny close_range.
             ProcessFinisher.CloseExtraFds(boot.PreserveFds);
+            security.AfterUserChange();
             ProcessFinisher.ResetSignals();
             ProcessFinisher.Exec(executable, process);
             return 1;

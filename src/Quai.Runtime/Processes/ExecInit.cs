@@ -40,8 +40,8 @@ public static class ExecInit
             ProcessFinisher.ChangeUser(process);
             ProcessFinisher.EnterCwd(process.Cwd);
             var executable = ProcessFinisher.ResolveExecutable(process);
-            security.AfterUserChange();
             ProcessFinisher.CloseExtraFds(boot.PreserveFds);
+            security.AfterUserChange();
             channel.Send(InitMessage.Ready);
             ProcessFinisher.ResetSignals();
             ProcessFinisher.Exec(executable, process);

@@ -100,7 +100,26 @@ public static unsafe class ProcessFinisher
     /// </summary>
     public static void CloseExtraFds(int keep)
     {
-        LinuxException.ThrowIfError(Libc.CloseRange((uint)(3 + keep), uint.MaxValue, CLOSE_RANGE_CLOEXEC), "close_range", $"fds from {3 + keep}");
+        if (Libc.CloseRange((uint)(3 + keep), uint.MaxValue, CLOSE_RANGE_CLOEXEC) == 0)
+        {
+            return;
+        }
+        // No close_range (ENOSYS) or a seccomp profile that denies it (loaded early when
+        // noNewPrivileges is false): mark each open fd by hand, as runc's CloseExecFrom does.
+        const int F_GETFD = 1;
+        const int F_SETFD = 2;
+        const int FD_CLOEXEC = 1;
+        foreach (var entry in Directory.GetFileSystemEntries("/proc/self/fd"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var fd) && fd >= 3 + keep)
+            {
+                var flags = Libc.Fcntl(fd, F_GETFD, 0);
+                if (flags >= 0)
+                {
+                    LinuxException.ThrowIfError(Libc.Fcntl(fd, F_SETFD, flags | FD_CLOEXEC), "fcntl(F_SETFD, FD_CLOEXEC)", $"fd {fd}");
+                }
+            }
+        }
     }
 
     /// <summary>Restores every signal to its default and clears the mask: .NET's dispositions (SIGPIPE ignored) must not reach the program (trap 5).</summary>
