@@ -112,7 +112,8 @@ public sealed class ContainerCreator
             throw e switch
             {
                 RuntimeException => e,
-                LinuxException or CgroupException or IOException => new RuntimeException($"container {options.Id}: {e.Message}", e),
+                CgroupException => new RuntimeException(e.Message, e),
+                LinuxException or IOException => new RuntimeException($"container {options.Id}: {e.Message}", e),
                 _ => e,
             };
         }

@@ -37,10 +37,6 @@ public static class InitLauncher
             fds.Add((console.Fd, initTarget + 1));
             env.Add($"{Processes.ContainerInit.ConsoleEnv}={(initTarget + 1).ToString(CultureInfo.InvariantCulture)}");
         }
-        if (Environment.GetEnvironmentVariable("LISTEN_FDS") is { } listen)
-        {
-            env.Add($"LISTEN_FDS={listen}");
-        }
 
         var pid = 0;
         Exception? failure = null;
@@ -83,6 +79,13 @@ public static class InitLauncher
             // Reaped already.
         }
     }
+
+    /// <summary>
+    /// The fds from 3 the container process keeps: --preserve-fds, or more when the caller was
+    /// socket-activated (sd_listen_fds(3): LISTEN_FDS fds start at 3), as runc passes both on.
+    /// </summary>
+    public static int FdsToKeep(int preserveFds) =>
+        int.TryParse(Environment.GetEnvironmentVariable("LISTEN_FDS"), NumberStyles.None, CultureInfo.InvariantCulture, out var listen) && listen > preserveFds ? listen : preserveFds;
 
     /// <summary>Closes an fd number without a SafeHandle (the child's copy is the one that matters).</summary>
     internal static void Close(int fd) => Libc.Close(fd);

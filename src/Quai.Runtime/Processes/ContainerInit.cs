@@ -97,8 +97,9 @@ public static class ContainerInit
             channel.Dispose();
             WaitForStart(fifo);
             HookRunner.Run(spec.Hooks?.StartContainer, "startContainer", boot.StateJson);
+            // Before the seccomp filter (loaded by AfterUserChange), which may deny close_range.
+            ProcessFinisher.CloseExtraFds(boot.PreserveFds);
             security.AfterUserChange();
-            ProcessFinisher.CloseExtraFds(ProcessFinisher.FdsToKeep(boot.PreserveFds, process.Env));
             ProcessFinisher.ResetSignals();
             ProcessFinisher.Exec(executable, process);
             return 1;

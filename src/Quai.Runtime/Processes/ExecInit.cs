@@ -40,8 +40,8 @@ public static class ExecInit
             ProcessFinisher.ChangeUser(process);
             ProcessFinisher.EnterCwd(process.Cwd);
             var executable = ProcessFinisher.ResolveExecutable(process);
+            ProcessFinisher.CloseExtraFds(boot.PreserveFds);
             security.AfterUserChange();
-            ProcessFinisher.CloseExtraFds(ProcessFinisher.FdsToKeep(boot.PreserveFds, process.Env));
             channel.Send(InitMessage.Ready);
             ProcessFinisher.ResetSignals();
             ProcessFinisher.Exec(executable, process);

@@ -100,7 +100,26 @@ public static unsafe class ProcessFinisher
     /// </summary>
     public static void CloseExtraFds(int keep)
     {
-        LinuxException.ThrowIfError(Libc.CloseRange((uint)(3 + keep), uint.MaxValue, CLOSE_RANGE_CLOEXEC), "close_range", $"fds from {3 + keep}");
+        if (Libc.CloseRange((uint)(3 + keep), uint.MaxValue, CLOSE_RANGE_CLOEXEC) == 0)
+        {
+            return;
+        }
+        // No close_range (ENOSYS) or a seccomp profile that denies it (loaded early when
+        // noNewPrivileges is false): mark each open fd by hand, as runc's CloseExecFrom does.
+        const int F_GETFD = 1;
+        const int F_SETFD = 2;
+        const int FD_CLOEXEC = 1;
+        foreach (var entry in Directory.GetFileSystemEntries("/proc/self/fd"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var fd) && fd >= 3 + keep)
+            {
+                var flags = Libc.Fcntl(fd, F_GETFD, 0);
+                if (flags >= 0)
+                {
+                    LinuxException.ThrowIfError(Libc.Fcntl(fd, F_SETFD, flags | FD_CLOEXEC), "fcntl(F_SETFD, FD_CLOEXEC)", $"fd {fd}");
+                }
+            }
+        }
     }
 
     /// <summary>Restores every signal to its default and clears the mask: .NET's dispositions (SIGPIPE ignored) must not reach the program (trap 5).</summary>
@@ -128,13 +147,6 @@ public static unsafe class ProcessFinisher
         var envp = Spawn.StringArray(process.Env ?? [], owned);
         Libc.Execve(cpath, argv, envp);
         throw new RuntimeException($"exec {path}: {LinuxException.FromLastError("execve", path).Message}");
-    }
-
-    /// <summary>The number of fds to keep from 3: --preserve-fds plus sd_listen_fds(3)'s LISTEN_FDS when it names this process.</summary>
-    public static int FdsToKeep(int preserveFds, IReadOnlyList<string>? env)
-    {
-        var listen = env?.FirstOrDefault(e => e.StartsWith("LISTEN_FDS=", StringComparison.Ordinal));
-        return listen is not null && int.TryParse(listen.AsSpan(11), out var n) && n > 0 ? Math.Max(preserveFds, n) : preserveFds;
     }
 
     /// <summary>Writes a message on the init's stderr, the only channel left after the handshake.</summary>

@@ -111,6 +111,20 @@ public class LifecycleTests
     }
 
     [Fact]
+    public void Preserve_fds_passes_exactly_those_fds()
+    {
+        using var c = new TestContainer(s => s.Process!.Args = ["sh", "-c", "cat <&3; ls /proc/self/fd | tr '\\n' ' '"]);
+        var secret = Path.Combine(c.Scratch, "passed.txt");
+        File.WriteAllText(secret, "passed-fd\n");
+        var (code, output, err) = RuntimeBinary.RunWithRedirections(c.Scratch, $"3<'{secret}'", "--root", c.StateRoot, "run", "--preserve-fds", "1", "--bundle", c.Bundle, c.Id);
+        Assert.True(code == 0, err);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("passed-fd", lines[0]);
+        // 0-2, the preserved 3, and ls's own directory fd: no runtime fd leaks in (CVE-2024-21626).
+        Assert.Equal(["0", "1", "2", "3", "4"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public void Failed_create_leaves_nothing_behind()
     {
         using var c = new TestContainer(s => s.Process!.Args = ["/no/such/program"]);

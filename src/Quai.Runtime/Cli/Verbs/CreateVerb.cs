@@ -34,7 +34,7 @@ public static class CreateVerb
             ConsoleSocket = args.Get("console-socket"),
             NoPivot = args.Has("no-pivot"),
             NoNewKeyring = args.Has("no-new-keyring"),
-            PreserveFds = preserve,
+            PreserveFds = InitLauncher.FdsToKeep(preserve),
         };
     }
 

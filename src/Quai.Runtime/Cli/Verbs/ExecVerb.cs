@@ -52,7 +52,7 @@ public static class ExecVerb
                     ConsoleSocketFd = theirs?.Fd,
                     Detach = detach,
                     PidFile = args.Get("pid-file"),
-                    PreserveFds = args.GetInt("preserve-fds", 0),
+                    PreserveFds = InitLauncher.FdsToKeep(args.GetInt("preserve-fds", 0)),
                 });
             }
             if (detach)
