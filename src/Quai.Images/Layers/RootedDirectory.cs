@@ -32,8 +32,19 @@ internal sealed class RootedDirectory : IDisposable
     }
 
     /// <summary>Opens <paramref name="relative"/> inside the root with extra open flags; returns -1 (errno set) on failure.</summary>
-    public int OpenRaw(string relative, int flags, uint mode = 0) =>
-        Libc.OpenAt2(Handle.Fd, relative.Length == 0 ? "." : relative, (ulong)(flags | Libc.O_CLOEXEC), mode, Resolve);
+    public int OpenRaw(string relative, int flags, uint mode = 0)
+    {
+        // openat2(2): with RESOLVE_IN_ROOT the kernel answers EAGAIN when a rename or mount
+        // anywhere on the system raced the lookup, and asks the caller to retry.
+        for (var attempt = 0; ; attempt++)
+        {
+            var fd = Libc.OpenAt2(Handle.Fd, relative.Length == 0 ? "." : relative, (ulong)(flags | Libc.O_CLOEXEC), mode, Resolve);
+            if (fd >= 0 || attempt == 64 || System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != Errnos.EAGAIN)
+            {
+                return fd;
+            }
+        }
+    }
 
     /// <summary>
     /// An O_PATH descriptor of directory <paramref name="relative"/>, creating missing components

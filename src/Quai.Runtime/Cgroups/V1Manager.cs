@@ -124,7 +124,9 @@ internal sealed partial class V1Manager : ICgroupManager
         }
         // A paused container holds SIGKILL pending while frozen: thaw it so that it dies (runc
         // does the same when it kills a paused container).
-        if (signal == 9 && GetFreezerState() == FreezerState.Frozen)
+        // Unconditionally: FREEZING (a freeze in progress) reads as not frozen, and thawing a
+        // thawed cgroup is a no-op write.
+        if (signal == 9 && canFreeze)
         {
             Thaw();
         }

@@ -103,7 +103,9 @@ internal sealed partial class V2Manager : ICgroupManager
             SignalAll(this, signal, canFreeze: File.Exists(System.IO.Path.Combine(Directory, "cgroup.freeze")));
         }
         // A paused container must not linger frozen with SIGKILL pending: thaw it so it dies.
-        if (signal == SIGKILL && GetFreezerState() == FreezerState.Frozen)
+        // Decide by what was asked (cgroup.freeze), not by the settled "frozen" event: while the
+        // killed tasks die the event reads 0 for a moment, and the cgroup would stay frozen.
+        if (signal == SIGKILL && CgroupFiles.TryRead(Directory, "cgroup.freeze") == "1")
         {
             Thaw();
         }

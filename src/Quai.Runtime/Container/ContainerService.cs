@@ -61,16 +61,32 @@ public sealed partial class ContainerService
         {
             // The init blocks opening the fifo for writing until this open; poll, and check the
             // init still lives, so a dead init cannot leave `start` waiting forever.
+            // Then read on to EOF: the init's write end is close-on-exec, so EOF means the user's
+            // program has been exec'd (or the init died), and poststart may run (runtime.md#lifecycle).
             Span<byte> one = stackalloc byte[1];
+            var signalled = false;
             while (true)
             {
                 var events = FdIo.Poll(fifo.Fd, Libc.POLLIN, 100);
-                if ((events & Libc.POLLIN) != 0 && FdIo.ReadSome(fifo.Fd, one, fifoPath) == 1)
+                if ((events & (Libc.POLLIN | Libc.POLLHUP)) != 0)
                 {
-                    break;
+                    var n = FdIo.ReadSome(fifo.Fd, one, fifoPath);
+                    if (n == 1)
+                    {
+                        signalled = true;
+                        continue;
+                    }
+                    if (signalled)
+                    {
+                        break;
+                    }
                 }
                 if (!ProcessInfo.IsAlive(record.Pid, record.InitStartTime))
                 {
+                    if (signalled)
+                    {
+                        break;
+                    }
                     throw new RuntimeException($"cannot start container {id}: its init (pid {record.Pid}) exited before start");
                 }
             }

@@ -95,7 +95,7 @@ public static class ContainerInit
         try
         {
             channel.Dispose();
-            WaitForStart(fifo);
+            using var started = WaitForStart(fifo);
             HookRunner.Run(spec.Hooks?.StartContainer, "startContainer", boot.StateJson);
             // Before the seccomp filter (loaded by AfterUserChange), which may deny close_range.
             ProcessFinisher.CloseExtraFds(boot.PreserveFds);
@@ -111,12 +111,17 @@ public static class ContainerInit
         }
     }
 
-    /// <summary>Blocks until `start` opens the fifo for reading, then writes the one byte it waits for.</summary>
-    private static void WaitForStart(FileDescriptorHandle fifo)
+    /// <summary>
+    /// Blocks until `start` opens the fifo for reading, then writes the one byte it waits for.
+    /// The write end stays open (O_CLOEXEC) until execve closes it: `start` reads to that EOF, so
+    /// its poststart hooks run after the user's program is executed (runtime.md#lifecycle step 4-5).
+    /// </summary>
+    private static FileDescriptorHandle WaitForStart(FileDescriptorHandle fifo)
     {
-        using var w = FdIo.Open($"/proc/self/fd/{fifo.Fd}", Libc.O_WRONLY);
+        var w = FdIo.Open($"/proc/self/fd/{fifo.Fd}", Libc.O_WRONLY);
         FdIo.WriteAll(w.Fd, "0"u8, "exec fifo");
         fifo.Dispose();
+        return w;
     }
 
     internal static InitChannel? OpenChannel()
