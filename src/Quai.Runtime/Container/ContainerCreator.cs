@@ -79,7 +79,10 @@ public sealed class ContainerCreator
             record.InitStartTime = ProcessInfo.ReadStat(pid)?.StartTime ?? throw new RuntimeException($"the container's init (pid {pid}) exited right after it was started");
             _store.Save(record);
 
-            var stateJson = StateJson(record, ContainerStatus.Creating, spec.Annotations);
+            // The hooks of create (prestart, createRuntime, createContainer) see "created", as crun
+            // gives them and the runtime-tools validation (hooks_stdin) expects: the container's
+            // namespaces and init exist by then.
+            var stateJson = StateJson(record, ContainerStatus.Created, spec.Annotations);
             var parentHooks = spec.Hooks?.Prestart is { Count: > 0 } || spec.Hooks?.CreateRuntime is { Count: > 0 };
             var boot = new InitBootstrap
             {

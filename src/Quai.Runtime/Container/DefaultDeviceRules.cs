@@ -34,7 +34,8 @@ public static class DefaultDeviceRules
             return resources;
         }
         var copy = new List<LinuxDeviceCgroup>(rules);
-        foreach (var d in spec.Linux?.Devices ?? [])
+        // A fifo ("p") is not a device the device cgroup controls (cgroup-v1/devices.rst): no rule.
+        foreach (var d in (spec.Linux?.Devices ?? []).Where(d => d.Type != "p"))
         {
             copy.Add(new LinuxDeviceCgroup { Allow = true, Type = d.Type == "u" ? "c" : d.Type, Major = d.Major, Minor = d.Minor, Access = "rwm" });
         }

@@ -36,9 +36,13 @@ public static class ExecInit
             {
                 ConsoleSetup.Attach(process, boot.HasConsole ? ContainerInit.ConsoleFd() : null, container: false);
             }
+            // The cwd is verified (chdir + getcwd, CVE-2024-21626) before the seccomp filter can load:
+            // without noNewPrivileges, BeforeUserChange loads it while CAP_SYS_ADMIN is held, and a
+            // profile may deny getcwd. chdir again as the user so a cwd it may not enter still fails.
+            ProcessFinisher.EnterCwd(process.Cwd);
             security.BeforeUserChange();
             ProcessFinisher.ChangeUser(process);
-            ProcessFinisher.EnterCwd(process.Cwd);
+            ProcessFinisher.ChdirAsUser(process.Cwd);
             var executable = ProcessFinisher.ResolveExecutable(process);
             ProcessFinisher.CloseExtraFds(boot.PreserveFds);
             security.AfterUserChange();

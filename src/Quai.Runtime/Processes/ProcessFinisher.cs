@@ -75,6 +75,15 @@ public static unsafe class ProcessFinisher
         Libc.Umask(user.Umask ?? 0x12); // 0022 unless set (config.md#posix-platform-user)
     }
 
+    /// <summary>chdir to process.cwd once more after the user change, so the user's permissions apply.</summary>
+    public static void ChdirAsUser(string cwd)
+    {
+        if (Libc.Chdir(cwd) == -1)
+        {
+            throw new RuntimeException($"process.cwd {cwd}: {LinuxException.FromLastError("chdir", cwd).Message} (as uid {Libc.GetEuid()})");
+        }
+    }
+
     /// <summary>chdir to process.cwd, checked to be inside the container (CVE-2024-21626: a leaked fd as cwd).</summary>
     public static void EnterCwd(string cwd)
     {
