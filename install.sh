@@ -24,7 +24,7 @@ demo=/var/lib/quai/demo
 rm -rf "$demo"
 mkdir -p "$demo/rootfs/bin" "$demo/rootfs/proc" "$demo/rootfs/sys" "$demo/rootfs/dev" "$demo/rootfs/tmp" "$demo/rootfs/etc"
 cp /bin/busybox "$demo/rootfs/bin/busybox"
-for applet in $(/bin/busybox --list); do ln -sf busybox "$demo/rootfs/bin/$applet"; done
+for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$demo/rootfs/bin/$applet"; done
 echo "root:x:0:0:root:/root:/bin/sh" > "$demo/rootfs/etc/passwd"
 quai-runtime spec --bundle "$demo"
 jq '.process.terminal = false
