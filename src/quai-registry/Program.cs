@@ -23,23 +23,23 @@ try
     switch (args[0])
     {
         case "serve":
-        {
-            var options = RegistryConfigFile.Load(Option("--config"), root, Option("--addr") ?? "127.0.0.1:5000");
-            await using var server = await RegistryServer.StartAsync(options);
-            Console.Error.WriteLine($"quai-registry: serving {Path.GetFullPath(root)} at {server.BaseAddress}");
-            await server.WaitForShutdownAsync();
-            return 0;
-        }
-        case "garbage-collect":
-        {
-            var dryRun = args.Contains("--dry-run");
-            var deleted = await GarbageCollector.CollectAsync(new RepositoryStore(root), dryRun);
-            foreach (var d in deleted)
             {
-                Console.WriteLine((dryRun ? "would delete " : "deleted ") + d);
+                var options = RegistryConfigFile.Load(Option("--config"), root, Option("--addr") ?? "127.0.0.1:5000");
+                await using var server = await RegistryServer.StartAsync(options);
+                Console.Error.WriteLine($"quai-registry: serving {Path.GetFullPath(root)} at {server.BaseAddress}");
+                await server.WaitForShutdownAsync();
+                return 0;
             }
-            return 0;
-        }
+        case "garbage-collect":
+            {
+                var dryRun = args.Contains("--dry-run");
+                var deleted = await GarbageCollector.CollectAsync(new RepositoryStore(root), dryRun);
+                foreach (var d in deleted)
+                {
+                    Console.WriteLine((dryRun ? "would delete " : "deleted ") + d);
+                }
+                return 0;
+            }
         default:
             Console.Error.WriteLine(Usage);
             return 2;

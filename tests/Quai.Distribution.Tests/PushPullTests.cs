@@ -1,7 +1,7 @@
 using Quai.Distribution.Auth;
-using Quai.Images.Content;
 using Quai.Distribution.Pull;
 using Quai.Distribution.Push;
+using Quai.Images.Content;
 using Quai.Oci.Image;
 using Quai.Oci.References;
 using Quai.Testing.Registry;

@@ -157,28 +157,28 @@ public sealed partial class RegistryHandler
                 response.ContentLength = 0;
                 return;
             case "PATCH":
-            {
-                var (start, end) = ParseContentRange(request.Headers.ContentRange.ToString());
-                var size = await _store.AppendUploadAsync(name, id, request.Body, start, end, ct).ConfigureAwait(false);
-                UploadAccepted(response, name, id, size);
-                return;
-            }
+                {
+                    var (start, end) = ParseContentRange(request.Headers.ContentRange.ToString());
+                    var size = await _store.AppendUploadAsync(name, id, request.Body, start, end, ct).ConfigureAwait(false);
+                    UploadAccepted(response, name, id, size);
+                    return;
+                }
             default:
-            {
-                if (!request.Query.TryGetValue("digest", out var digestValue))
                 {
-                    throw new RegistryException(RegistryError.DigestInvalid, "PUT closing an upload needs ?digest=<digest> of the whole blob");
+                    if (!request.Query.TryGetValue("digest", out var digestValue))
+                    {
+                        throw new RegistryException(RegistryError.DigestInvalid, "PUT closing an upload needs ?digest=<digest> of the whole blob");
+                    }
+                    var digest = ParseDigest(digestValue.ToString());
+                    var (start, end) = ParseContentRange(request.Headers.ContentRange.ToString());
+                    if (request.ContentLength is > 0 || start is not null || request.Headers.TransferEncoding.Count > 0)
+                    {
+                        await _store.AppendUploadAsync(name, id, request.Body, start, end, ct).ConfigureAwait(false);
+                    }
+                    await _store.CompleteUploadAsync(name, id, digest, ct).ConfigureAwait(false);
+                    BlobCreated(response, name, digest);
+                    return;
                 }
-                var digest = ParseDigest(digestValue.ToString());
-                var (start, end) = ParseContentRange(request.Headers.ContentRange.ToString());
-                if (request.ContentLength is > 0 || start is not null || request.Headers.TransferEncoding.Count > 0)
-                {
-                    await _store.AppendUploadAsync(name, id, request.Body, start, end, ct).ConfigureAwait(false);
-                }
-                await _store.CompleteUploadAsync(name, id, digest, ct).ConfigureAwait(false);
-                BlobCreated(response, name, digest);
-                return;
-            }
         }
     }
 

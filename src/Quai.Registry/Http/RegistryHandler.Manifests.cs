@@ -15,33 +15,33 @@ public sealed partial class RegistryHandler
         switch (request.Method)
         {
             case "GET" or "HEAD":
-            {
-                var stored = await _store.ResolveManifestAsync(name, reference, ct).ConfigureAwait(false);
-                response.Headers["Docker-Content-Digest"] = stored.Digest.ToString();
-                response.Headers.ETag = "\"" + stored.Digest + "\"";
-                var body = await _store.Content.ReadAllBytesAsync(stored.Digest, _options.MaxManifestBytes, ct).ConfigureAwait(false);
-                await WriteBytesAsync(context, body, stored.MediaType).ConfigureAwait(false);
-                return;
-            }
+                {
+                    var stored = await _store.ResolveManifestAsync(name, reference, ct).ConfigureAwait(false);
+                    response.Headers["Docker-Content-Digest"] = stored.Digest.ToString();
+                    response.Headers.ETag = "\"" + stored.Digest + "\"";
+                    var body = await _store.Content.ReadAllBytesAsync(stored.Digest, _options.MaxManifestBytes, ct).ConfigureAwait(false);
+                    await WriteBytesAsync(context, body, stored.MediaType).ConfigureAwait(false);
+                    return;
+                }
             case "PUT":
-            {
-                if (request.ContentLength > _options.MaxManifestBytes)
                 {
-                    throw TooLarge(request.ContentLength.Value);
+                    if (request.ContentLength > _options.MaxManifestBytes)
+                    {
+                        throw TooLarge(request.ContentLength.Value);
+                    }
+                    var body = await ReadBoundedAsync(request.Body, _options.MaxManifestBytes, ct).ConfigureAwait(false);
+                    var (stored, subject) = await _store.PutManifestAsync(name, reference, request.ContentType, body, ct).ConfigureAwait(false);
+                    response.StatusCode = StatusCodes.Status201Created;
+                    response.Headers.Location = $"/v2/{name}/manifests/{stored.Digest}";
+                    response.Headers["Docker-Content-Digest"] = stored.Digest.ToString();
+                    if (subject is { } s)
+                    {
+                        // spec.md#pushing-manifests-with-subject: says this registry keeps the referrers index itself.
+                        response.Headers["OCI-Subject"] = s.ToString();
+                    }
+                    response.ContentLength = 0;
+                    return;
                 }
-                var body = await ReadBoundedAsync(request.Body, _options.MaxManifestBytes, ct).ConfigureAwait(false);
-                var (stored, subject) = await _store.PutManifestAsync(name, reference, request.ContentType, body, ct).ConfigureAwait(false);
-                response.StatusCode = StatusCodes.Status201Created;
-                response.Headers.Location = $"/v2/{name}/manifests/{stored.Digest}";
-                response.Headers["Docker-Content-Digest"] = stored.Digest.ToString();
-                if (subject is { } s)
-                {
-                    // spec.md#pushing-manifests-with-subject: says this registry keeps the referrers index itself.
-                    response.Headers["OCI-Subject"] = s.ToString();
-                }
-                response.ContentLength = 0;
-                return;
-            }
             default:
                 await _store.DeleteManifestAsync(name, reference, ct).ConfigureAwait(false);
                 response.StatusCode = StatusCodes.Status202Accepted;
