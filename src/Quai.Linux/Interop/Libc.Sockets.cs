@@ -61,4 +61,14 @@ public static unsafe partial class Libc
     /// <summary>sendmsg(2).</summary>
     [LibraryImport(Name, EntryPoint = "sendmsg", SetLastError = true)]
     public static partial nint Sendmsg(int fd, MsgHdr* message, int flags);
+
+    public const int MSG_CMSG_CLOEXEC = 0x40000000;
+
+    /// <summary>socketpair(2): https://man7.org/linux/man-pages/man2/socketpair.2.html (pass SOCK_CLOEXEC).</summary>
+    [LibraryImport(Name, EntryPoint = "socketpair", SetLastError = true)]
+    public static partial int Socketpair(int domain, int type, int protocol, int* sv);
+
+    /// <summary>recvmsg(2): https://man7.org/linux/man-pages/man2/recvmsg.2.html (pass MSG_CMSG_CLOEXEC).</summary>
+    [LibraryImport(Name, EntryPoint = "recvmsg", SetLastError = true)]
+    public static partial nint Recvmsg(int fd, MsgHdr* message, int flags);
 }
