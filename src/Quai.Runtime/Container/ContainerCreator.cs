@@ -64,6 +64,7 @@ public sealed class ContainerCreator
             cgroup = CgroupManager.Open(spec.Linux?.CgroupsPath, options.Id, _systemdCgroup);
             cgroup.Create(DefaultDeviceRules.WithDefaults(spec));
             record.CgroupsPath = cgroup.Path;
+            record.CgroupPaths = new Dictionary<string, string>(cgroup.Paths);
             record.SystemdCgroup = _systemdCgroup;
 
             using var exe = SealedExecutable.Create();

@@ -186,9 +186,11 @@ public sealed partial class ContainerService
         }
     }
 
-    /// <summary>The cgroup recorded at create.</summary>
+    /// <summary>The cgroup recorded at create: its per-hierarchy paths (state written by older builds has only the path).</summary>
     public static ICgroupManager OpenCgroup(ContainerRecord record) =>
-        CgroupManager.Open(record.CgroupsPath, record.Id, record.SystemdCgroup);
+        record.CgroupPaths is { Count: > 0 } paths
+            ? CgroupManager.Reopen(paths)
+            : CgroupManager.Open(record.CgroupsPath, record.Id, record.SystemdCgroup);
 
     /// <summary>The config.json copied into ROOT/ID at create.</summary>
     public Spec LoadSpec(ContainerRecord record) =>

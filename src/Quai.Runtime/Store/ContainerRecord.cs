@@ -22,6 +22,14 @@ public sealed class ContainerRecord
     [JsonPropertyName("phase")] public string Phase { get; set; } = Oci.Runtime.ContainerStatus.Creating;
 
     [JsonPropertyName("cgroupsPath")] public string? CgroupsPath { get; set; }
+
+    /// <summary>
+    /// The cgroup of every hierarchy (controller → path, "" for cgroup2), as create resolved them.
+    /// A relative cgroupsPath resolves against the caller's own cgroup per hierarchy, which on a
+    /// v1/hybrid host differs between hierarchies and between callers (create vs delete), so the
+    /// later verbs reopen these paths instead of resolving again.
+    /// </summary>
+    [JsonPropertyName("cgroupPaths")] public Dictionary<string, string>? CgroupPaths { get; set; }
     [JsonPropertyName("systemdCgroup")] public bool SystemdCgroup { get; set; }
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
 }

@@ -32,6 +32,27 @@ public class LifecycleTests
     }
 
     [Fact]
+    public void A_relative_cgroups_path_is_removed_from_every_hierarchy_on_delete()
+    {
+        // Relative paths resolve under the caller's own cgroup in each hierarchy; on this hybrid
+        // host the test's memory cgroup is not "/", so the hierarchies differ (cgroup paths of
+        // config-linux.md#cgroups-path). delete must find and remove every one of them.
+        var name = "quai-rel-" + Guid.NewGuid().ToString("N")[..8];
+        using var c = new TestContainer(s =>
+        {
+            s.Process!.Args = ["sleep", "100"];
+            s.Linux!.CgroupsPath = name;
+        });
+        var (code, _, err) = c.Runtime("create", "--bundle", c.Bundle, c.Id);
+        Assert.True(code == 0, err);
+        var dirs = Directory.GetDirectories("/sys/fs/cgroup", name, SearchOption.AllDirectories);
+        Assert.NotEmpty(dirs);
+        Assert.Equal(0, c.Runtime("delete", "--force", c.Id).Code);
+        var left = dirs.Where(Directory.Exists).ToList();
+        Assert.True(left.Count == 0, "left behind: " + string.Join(", ", left));
+    }
+
+    [Fact]
     public void Create_start_kill_delete_move_through_the_states()
     {
         using var c = new TestContainer(s => s.Process!.Args = ["sleep", "100"]);
