@@ -4,11 +4,11 @@
 set -euo pipefail
 
 # Runtime needs: libseccomp2 (seccomp filters), iptables and containernetworking-plugins (networks),
-# busybox-static (the test and demo rootfs). Test peers: runc, crun, docker.io, skopeo, umoci,
+# busybox-static (the test and demo rootfs). Test peers: runc, crun, docker.io, podman, skopeo, umoci,
 # docker-registry, apache2-utils (htpasswd -B for registry auth tests); hyperfine for benchmarks.
 packages=(
   libseccomp2 busybox-static iptables iproute2 util-linux procps tmux jq
-  runc crun skopeo umoci docker.io docker-registry containernetworking-plugins hyperfine
+  runc crun skopeo umoci docker.io podman docker-registry containernetworking-plugins hyperfine
   apache2-utils
 )
 missing=()
