@@ -124,6 +124,32 @@ public class LifecycleTests
         Assert.Equal(["0", "1", "2", "3", "4"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Address_space_limits_below_the_runtimes_own_are_applied_just_before_exec(bool noNewPrivileges)
+    {
+        // runtime-tools process_rlimits: under a 1 GiB RLIMIT_AS set early, seccomp_load (and
+        // anything else that maps memory in the Native AOT init) failed with ENOMEM.
+        const ulong GiB = 1024 * 1024 * 1024;
+        using var c = new TestContainer(s =>
+        {
+            s.Process!.Args = ["sh", "-c", "grep -E '^Max (address space|data size)' /proc/self/limits | tr -s ' '"];
+            s.Process.NoNewPrivileges = noNewPrivileges;
+            s.Process.Rlimits =
+            [
+                new Rlimit { Type = "RLIMIT_AS", Soft = 1 * GiB, Hard = 2 * GiB },
+                new Rlimit { Type = "RLIMIT_DATA", Soft = 5 * GiB, Hard = 6 * GiB },
+            ];
+            s.Linux!.Seccomp = Quai.Runtime.Tests.Security.DockerLikeProfile.Create();
+        });
+        var (code, output, err) = c.Runtime("run", "--bundle", c.Bundle, c.Id);
+        Assert.True(code == 0, $"exit {code}: {err}");
+        Assert.Equal(
+            ["Max data size 5368709120 6442450944 bytes", "Max address space 1073741824 2147483648 bytes"],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+    }
+
     [Fact]
     public void Failed_create_leaves_nothing_behind()
     {
