@@ -151,6 +151,29 @@ public class LifecycleTests
     }
 
     [Fact]
+    public void A_capability_set_the_kernel_refuses_fails_create_not_the_started_program()
+    {
+        // runtime-tools process_capabilities: capset ran only after `start`, so create and start
+        // both succeeded and the program silently never ran.
+        using var c = new TestContainer(s =>
+        {
+            s.Process!.Args = ["true"];
+            s.Process.Capabilities = new Capabilities
+            {
+                Bounding = ["CAP_SYS_ADMIN"],
+                Effective = ["CAP_SYS_ADMIN"],
+                Permitted = [],
+                Inheritable = [],
+                Ambient = [],
+            };
+        });
+        var (code, _, err) = c.Runtime("create", "--bundle", c.Bundle, c.Id);
+        Assert.True(code == 1, $"exit {code}: {err}");
+        Assert.Contains("cannot set capabilities", err, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(c.StateRoot));
+    }
+
+    [Fact]
     public void Failed_create_leaves_nothing_behind()
     {
         using var c = new TestContainer(s => s.Process!.Args = ["/no/such/program"]);
