@@ -13,9 +13,11 @@ internal sealed unsafe class Exec
     private readonly byte** envp;
     private readonly string cwd;
     private readonly string display;
+    private readonly List<Rlimit> rlimits;
 
-    private Exec(nint[] memory, byte* path, byte** argv, byte** envp, string cwd, string display)
+    private Exec(nint[] memory, byte* path, byte** argv, byte** envp, string cwd, string display, List<Rlimit> rlimits)
     {
+        this.rlimits = rlimits;
         this.memory = memory;
         this.path = path;
         this.argv = argv;
@@ -50,7 +52,7 @@ internal sealed unsafe class Exec
         var path = Alloc(program);
         var argv = Array(process.Args!);
         var envp = Array(env);
-        return new Exec([.. memory], path, argv, envp, process.Cwd, program);
+        return new Exec([.. memory], path, argv, envp, process.Cwd, program, process.Rlimits ?? []);
     }
 
     /// <summary>chdir, fds CLOEXEC, default signals and an empty mask (runtime-notes.md trap 5), execve.</summary>
@@ -71,6 +73,8 @@ internal sealed unsafe class Exec
         var empty = stackalloc byte[128];
         new Span<byte>(empty, 128).Clear();
         Native.PthreadSigmask(Native.SIG_SETMASK, empty, null);
+        // As quai-runtime's ProcessFinisher.Exec: the address-space limits go last.
+        Quai.Runtime.Security.Rlimits.ApplyAddressSpace(rlimits);
         Native.Execve(path, argv, envp);
         var e = Quai.Linux.LinuxException.FromLastError("execve", display);
         foreach (var p in memory)

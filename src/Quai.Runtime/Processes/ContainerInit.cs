@@ -86,6 +86,8 @@ public static class ContainerInit
             ProcessFinisher.ChangeUser(process);
             ProcessFinisher.ChdirAsUser(process.Cwd);
             executable = ProcessFinisher.ResolveExecutable(process);
+            // Before Ready, so that a capset failure fails `create` (see ApplyCapabilities).
+            security.ApplyCapabilities();
             channel.Send(InitMessage.Ready);
         }
         catch (Exception e)

@@ -154,6 +154,8 @@ public static unsafe class ProcessFinisher
         var cpath = (byte*)Spawn.Utf8(path, owned);
         var argv = Spawn.StringArray(process.Args ?? [], owned);
         var envp = Spawn.StringArray(process.Env ?? [], owned);
+        // Last, as nothing may be mapped under a low RLIMIT_AS (Rlimits.Apply).
+        Rlimits.ApplyAddressSpace(process.Rlimits ?? []);
         Libc.Execve(cpath, argv, envp);
         throw new RuntimeException($"exec {path}: {LinuxException.FromLastError("execve", path).Message}");
     }

@@ -45,7 +45,7 @@ public static partial class RootfsSetup
         // Stop our mounts from reaching the host (and the host's from reaching us, unless asked):
         // MS_SLAVE|MS_REC on "/", or the configured rootfsPropagation (config-linux.md#rootfs-mount-propagation).
         var rootPropagation = RootPropagation(spec);
-        Mounts.SetPropagation("/", rootPropagation ?? (MS_SLAVE | MS_REC));
+        Mounts.SetPropagation("/", PrePivotRootPropagation(rootPropagation));
         MakeParentPrivate(rootfs);
         Mounts.Mount(rootfs, rootfs, "bind", MS_BIND | MS_REC);
 
@@ -81,8 +81,9 @@ public static partial class RootfsSetup
         }
 
         // Re-applied here, on the new "/", so that a shared or slave root affects the container's
-        // root mount and not the host's (runc prepareRootfs does the same after pivoting).
-        if (rootPropagation is { } propagation)
+        // root mount and not the host's (runc prepareRootfs does the same after pivoting). An
+        // unbindable one waits for the end of Finalize: read-only and masked paths are binds.
+        if (rootPropagation is { } propagation && (propagation & MS_UNBINDABLE) == 0)
         {
             Mounts.SetPropagation("/", propagation);
         }
@@ -138,6 +139,11 @@ public static partial class RootfsSetup
         if (spec.Root?.Readonly == true)
         {
             RemountReadonly("/");
+        }
+        // Last of the mounts: nothing can be bound from an unbindable mount (see Prepare).
+        if (RootPropagation(spec) is { } propagation && (propagation & MS_UNBINDABLE) != 0)
+        {
+            Mounts.SetPropagation("/", propagation);
         }
 
         if (!string.IsNullOrEmpty(spec.Hostname))
@@ -197,6 +203,15 @@ public static partial class RootfsSetup
         }
         return parsed.PropagationFlags[0];
     }
+
+    /// <summary>
+    /// The propagation set on the host's "/" before the rootfs is bound: the configured one, except
+    /// that an unbindable "/" would make every later bind from the host (the rootfs itself, bind
+    /// mounts) fail with EINVAL (mount(2): "attempt to bind an unbindable mount"), so that one is
+    /// only applied to the new root at the end of <see cref="Finalize"/>.
+    /// </summary>
+    internal static ulong PrePivotRootPropagation(ulong? configured) =>
+        configured is { } p && (p & MS_UNBINDABLE) == 0 ? p : MS_SLAVE | MS_REC;
 
     /// <summary>pivot_root(2) refuses a new root whose parent mount is shared; make that parent private (runc rootfsParentMountPrivate).</summary>
     private static void MakeParentPrivate(string rootfs)

@@ -98,6 +98,22 @@ public sealed class CapabilityPlan
     public static void PrepareForUserChange() => ThreadCapabilities.SetKeepCaps(true);
 
     /// <summary>
+    /// What to tell the user when capset fails: capset(2) can never add to the permitted set, so
+    /// when the runtime's own process lacks some of <paramref name="wantedPermitted"/> (a
+    /// restricted bounding set, as in a container) those are named; otherwise the set rules.
+    /// </summary>
+    internal static string CapsetHint(ulong wantedPermitted, ulong currentPermitted)
+    {
+        var missing = wantedPermitted & ~currentPermitted;
+        if (missing == 0)
+        {
+            return "effective must be a subset of permitted, and inheritable of bounding";
+        }
+        var names = Enumerable.Range(0, 64).Where(c => (missing & (1UL << c)) != 0).Select(CapabilityNames.GetName);
+        return $"the runtime itself does not hold {string.Join(", ", names)}: drop them from process.capabilities or run the runtime with them";
+    }
+
+    /// <summary>
     /// Applies the plan to the calling thread: drops every bounding capability not in
     /// <see cref="Bounding"/>, sets effective/permitted/inheritable with capset, then raises the
     /// ambient ones. Must run on the thread that calls execve, after the user change.
@@ -139,8 +155,7 @@ public sealed class CapabilityPlan
         catch (Quai.Linux.LinuxException e)
         {
             throw new InvalidOperationException(
-                $"cannot set capabilities (effective {Effective:x16}, permitted {Permitted:x16}, inheritable {Inheritable:x16}): {e.Message}; "
-                + "effective must be a subset of permitted, and inheritable of bounding", e);
+                $"cannot set capabilities (effective {Effective:x16}, permitted {Permitted:x16}, inheritable {Inheritable:x16}): {e.Message}; {CapsetHint(Permitted, current.Permitted)}", e);
         }
 
         ThreadCapabilities.ClearAmbient();

@@ -12,7 +12,7 @@ namespace Quai.Runtime.Security;
 /// // … pivot_root, mounts …
 /// security.BeforeUserChange();   // rlimits, oom_score_adj, I/O priority, scheduler, LSM labels, no_new_privs, seccomp (when !noNewPrivileges), keep-caps
 /// // setgroups(additionalGids), setresgid(gid), setresuid(uid)
-/// security.AfterUserChange();    // capabilities, then seccomp (when noNewPrivileges)
+/// security.AfterUserChange();    // capabilities (unless ApplyCapabilities ran), then seccomp (when noNewPrivileges)
 /// // close_range(3, ~0, CLOSE_RANGE_CLOEXEC); reset signal dispositions and mask; execve
 /// </code>
 /// </summary>
@@ -23,6 +23,7 @@ public sealed class ProcessSecurity : IDisposable
     private readonly bool appArmorEnabled;
     private readonly bool selinuxEnabled;
     private bool seccompLoaded;
+    private bool capabilitiesApplied;
 
     private ProcessSecurity(Process process, CapabilityPlan capabilities, SeccompProgram? seccomp, Action<string>? warn)
     {
@@ -105,12 +106,28 @@ public sealed class ProcessSecurity : IDisposable
     /// </summary>
     public void AfterUserChange()
     {
-        Capabilities.Apply();
+        ApplyCapabilities();
         if (Seccomp is not null && !seccompLoaded)
         {
             Seccomp.Load();
             seccompLoaded = true;
         }
+    }
+
+    /// <summary>
+    /// The capability sets alone, once: the container's init calls it before reporting itself
+    /// created, so that a capset failure is a `create` error (runtime.md#create) rather than a
+    /// program that silently never runs after `start` (runc's finalizeNamespace runs as early).
+    /// <see cref="AfterUserChange"/> then only loads the seccomp filter.
+    /// </summary>
+    public void ApplyCapabilities()
+    {
+        if (capabilitiesApplied)
+        {
+            return;
+        }
+        Capabilities.Apply();
+        capabilitiesApplied = true;
     }
 
     /// <summary>Releases the seccomp context.</summary>

@@ -61,6 +61,13 @@ public static unsafe class Rlimits
     /// Sets each limit on the calling process with setrlimit(2). Raising a hard limit needs
     /// CAP_SYS_RESOURCE; see <see cref="Decide"/> for when a refusal is not an error.
     /// </summary>
+    /// <remarks>
+    /// The address-space limits (<see cref="IsAddressSpace"/>) only get their hard limit raised
+    /// here, when asked for: this process (a Native AOT runtime whose GC reserves far more address
+    /// space than any such limit) could not map another page under them, so seccomp_load and the
+    /// execve argument arrays would fail with ENOMEM. <see cref="ApplyAddressSpace"/> sets them
+    /// just before execve; lowering a limit needs no capability.
+    /// </remarks>
     public static void Apply(IEnumerable<Rlimit> limits)
     {
         var list = limits.ToList();
@@ -70,13 +77,51 @@ public static unsafe class Rlimits
             var resource = ResourceNumber(limit.Type);
             Libc.RLimit current;
             LinuxException.ThrowIfError(Libc.Getrlimit(resource, &current), "getrlimit", limit.Type);
-            var wanted = new Libc.RLimit { Current = limit.Soft, Maximum = limit.Hard };
-            var errno = Libc.Setrlimit(resource, &wanted) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            var error = Decide(limit.Type, errno, limit.Soft, limit.Hard, current.Current, current.Maximum);
-            if (error is not null)
+            var (soft, hard) = (limit.Soft, limit.Hard);
+            if (IsAddressSpace(limit.Type))
             {
-                throw new InvalidOperationException(error, new LinuxException("setrlimit", errno, limit.Type));
+                if (hard <= current.Maximum)
+                {
+                    continue;
+                }
+                // Raise the hard limit now, while CAP_SYS_RESOURCE is held, keeping the soft one.
+                soft = current.Current;
             }
+            Set(limit.Type, resource, soft, hard, current);
+        }
+    }
+
+    /// <summary>
+    /// Sets RLIMIT_AS and RLIMIT_DATA to their configured values: the last step before execve(2),
+    /// once nothing more needs to be mapped (see <see cref="Apply"/>).
+    /// </summary>
+    public static void ApplyAddressSpace(IEnumerable<Rlimit> limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        foreach (var limit in limits)
+        {
+            if (!IsAddressSpace(limit.Type))
+            {
+                continue;
+            }
+            var resource = ResourceNumber(limit.Type);
+            Libc.RLimit current;
+            LinuxException.ThrowIfError(Libc.Getrlimit(resource, &current), "getrlimit", limit.Type);
+            Set(limit.Type, resource, limit.Soft, limit.Hard, current);
+        }
+    }
+
+    /// <summary>True for the limits on mapped memory, RLIMIT_AS and RLIMIT_DATA (getrlimit(2)), which <see cref="ApplyAddressSpace"/> sets last.</summary>
+    public static bool IsAddressSpace(string name) => name is "RLIMIT_AS" or "RLIMIT_DATA";
+
+    private static void Set(string name, int resource, ulong soft, ulong hard, Libc.RLimit current)
+    {
+        var wanted = new Libc.RLimit { Current = soft, Maximum = hard };
+        var errno = Libc.Setrlimit(resource, &wanted) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        var error = Decide(name, errno, soft, hard, current.Current, current.Maximum);
+        if (error is not null)
+        {
+            throw new InvalidOperationException(error, new LinuxException("setrlimit", errno, name));
         }
     }
 

@@ -145,6 +145,55 @@ public class LifecycleTests
         Assert.Equal(["0", "1", "2", "3", "4"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Address_space_limits_below_the_runtimes_own_are_applied_just_before_exec(bool noNewPrivileges)
+    {
+        // runtime-tools process_rlimits: under a 1 GiB RLIMIT_AS set early, seccomp_load (and
+        // anything else that maps memory in the Native AOT init) failed with ENOMEM.
+        const ulong GiB = 1024 * 1024 * 1024;
+        using var c = new TestContainer(s =>
+        {
+            s.Process!.Args = ["sh", "-c", "grep -E '^Max (address space|data size)' /proc/self/limits | tr -s ' '"];
+            s.Process.NoNewPrivileges = noNewPrivileges;
+            s.Process.Rlimits =
+            [
+                new Rlimit { Type = "RLIMIT_AS", Soft = 1 * GiB, Hard = 2 * GiB },
+                new Rlimit { Type = "RLIMIT_DATA", Soft = 5 * GiB, Hard = 6 * GiB },
+            ];
+            s.Linux!.Seccomp = Quai.Runtime.Tests.Security.DockerLikeProfile.Create();
+        });
+        var (code, output, err) = c.Runtime("run", "--bundle", c.Bundle, c.Id);
+        Assert.True(code == 0, $"exit {code}: {err}");
+        Assert.Equal(
+            ["Max data size 5368709120 6442450944 bytes", "Max address space 1073741824 2147483648 bytes"],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+    }
+
+    [Fact]
+    public void A_capability_set_the_kernel_refuses_fails_create_not_the_started_program()
+    {
+        // runtime-tools process_capabilities: capset ran only after `start`, so create and start
+        // both succeeded and the program silently never ran.
+        using var c = new TestContainer(s =>
+        {
+            s.Process!.Args = ["true"];
+            s.Process.Capabilities = new Capabilities
+            {
+                Bounding = ["CAP_SYS_ADMIN"],
+                Effective = ["CAP_SYS_ADMIN"],
+                Permitted = [],
+                Inheritable = [],
+                Ambient = [],
+            };
+        });
+        var (code, _, err) = c.Runtime("create", "--bundle", c.Bundle, c.Id);
+        Assert.True(code == 1, $"exit {code}: {err}");
+        Assert.Contains("cannot set capabilities", err, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(c.StateRoot));
+    }
+
     [Fact]
     public void Failed_create_leaves_nothing_behind()
     {

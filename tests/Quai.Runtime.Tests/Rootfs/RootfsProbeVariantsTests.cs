@@ -117,6 +117,23 @@ public sealed class RootfsProbeVariantsTests
         Assert.StartsWith("shared:", r["ROOT_OPTIONAL"], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("unbindable")]
+    [InlineData("runbindable")]
+    public void An_unbindable_root_is_made_unbindable_after_the_last_bind(string propagation)
+    {
+        // The rootfs lives on the host's "/" (under $TMPDIR): binding it from an unbindable "/"
+        // would fail with EINVAL (runtime-tools linux_rootfs_propagation), and so would the
+        // read-only path binds (/bin on the root mount itself, /proc/bus under it).
+        using var bundle = new ProbeBundle(Basics);
+        bundle.Spec.Linux!.RootfsPropagation = propagation;
+        bundle.Spec.Linux.ReadonlyPaths = [.. bundle.Spec.Linux.ReadonlyPaths ?? [], "/bin"];
+        var r = bundle.Run();
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("absent", r["HOST_WORK"]);
+        Assert.Equal("unbindable", r["ROOT_OPTIONAL"]);
+    }
+
     [Fact]
     public void An_unknown_root_propagation_is_refused()
     {

@@ -25,6 +25,15 @@ public sealed class RootfsSetupHelpersTests
         Assert.Equal(expected, RootfsSetup.IsWithin(path, ancestor));
 
     [Theory]
+    [InlineData(null, MountFlags.MS_SLAVE | MountFlags.MS_REC)]
+    [InlineData(MountFlags.MS_PRIVATE, MountFlags.MS_PRIVATE)]
+    [InlineData(MountFlags.MS_SHARED | MountFlags.MS_REC, MountFlags.MS_SHARED | MountFlags.MS_REC)]
+    [InlineData(MountFlags.MS_UNBINDABLE, MountFlags.MS_SLAVE | MountFlags.MS_REC)]
+    [InlineData(MountFlags.MS_UNBINDABLE | MountFlags.MS_REC, MountFlags.MS_SLAVE | MountFlags.MS_REC)]
+    public void An_unbindable_root_propagation_is_not_set_on_the_host_root_before_pivot(ulong? configured, ulong expected) =>
+        Assert.Equal(expected, RootfsSetup.PrePivotRootPropagation(configured));
+
+    [Theory]
     [InlineData("rw,cpu", "cpu")]
     [InlineData("rw,cpu,cpuacct", "cpu,cpuacct")]
     [InlineData("rw,name=systemd", "name=systemd")]

@@ -50,4 +50,17 @@ public class CapabilityPlanTests
         Assert.Equal(2, warnings.Count);
         Assert.Contains("CAP_BPF", warnings[0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_capset_failure_names_the_capabilities_the_runtime_lacks()
+    {
+        // runtime-tools process_capabilities asks for every capability; this runtime's own
+        // bounding set lacked CAP_SYS_RESOURCE (24) and the error blamed the set rules instead.
+        const ulong all = (1UL << 41) - 1;
+        var hint = CapabilityPlan.CapsetHint(all, all & ~(1UL << 24));
+        Assert.Contains("does not hold CAP_SYS_RESOURCE:", hint, StringComparison.Ordinal);
+        Assert.Equal(
+            "effective must be a subset of permitted, and inheritable of bounding",
+            CapabilityPlan.CapsetHint(0xa80425fbUL, all));
+    }
 }
