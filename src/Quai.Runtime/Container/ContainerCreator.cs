@@ -67,17 +67,19 @@ public sealed class ContainerCreator
             using var console = options.ConsoleSocket is { } socketPath ? ConnectConsole(socketPath) : null;
             using (childEnd)
             {
-                pid = InitLauncher.Launch(exe, "init", () => EnterNamespaces(spec), childEnd.Fd, console?.Fd ?? options.ConsoleSocketFd, options.PreserveFds);
+                // The cgroup is created and configured on this thread while the launcher thread
+                // unshares and spawns the init, and while the init's runtime starts up, as runc
+                // applies its cgroup manager to an already started init. Nothing container-related
+                // happens before the init joins the cgroup: it blocks reading the bootstrap frame,
+                // sent only after cgroup.AddProcess, so every mount, mknod and the user's program
+                // run under the cgroup's limits and device rules.
+                pid = InitLauncher.Launch(exe, "init", () => EnterNamespaces(spec), childEnd.Fd, console?.Fd ?? options.ConsoleSocketFd, options.PreserveFds, () =>
+                {
+                    cgroup = CgroupManager.Open(spec.Linux?.CgroupsPath, options.Id, _systemdCgroup);
+                    cgroup.Create(DefaultDeviceRules.WithDefaults(spec));
+                });
             }
-
-            // The cgroup is created and configured while the init's runtime starts up (the two
-            // overlap on separate cores), as runc applies its cgroup manager to an already started
-            // init. Nothing container-related happens before the init joins: it blocks reading
-            // the bootstrap frame, which is sent only after cgroup.AddProcess, so every mount,
-            // mknod and the user's program run under the cgroup's limits and device rules.
-            cgroup = CgroupManager.Open(spec.Linux?.CgroupsPath, options.Id, _systemdCgroup);
-            cgroup.Create(DefaultDeviceRules.WithDefaults(spec));
-            record.CgroupsPath = cgroup.Path;
+            record.CgroupsPath = cgroup!.Path;
             record.SystemdCgroup = _systemdCgroup;
             cgroup.AddProcess(pid);
             record.Pid = pid;
