@@ -61,20 +61,27 @@ public sealed class ContainerCreator
             LinuxException.ThrowIfError(Libc.Mkfifo(fifo, 0x192), "mkfifo", fifo);
             Libc.Chmod(fifo, 0x192);
 
-            cgroup = CgroupManager.Open(spec.Linux?.CgroupsPath, options.Id, _systemdCgroup);
-            cgroup.Create(DefaultDeviceRules.WithDefaults(spec));
-            record.CgroupsPath = cgroup.Path;
-            record.CgroupPaths = new Dictionary<string, string>(cgroup.Paths);
-            record.SystemdCgroup = _systemdCgroup;
-
             using var exe = SealedExecutable.Create();
             var (parentEnd, childEnd) = UnixSocket.Pair();
             using var channel = new InitChannel(parentEnd);
             using var console = options.ConsoleSocket is { } socketPath ? ConnectConsole(socketPath) : null;
             using (childEnd)
             {
-                pid = InitLauncher.Launch(exe, "init", () => EnterNamespaces(spec), childEnd.Fd, console?.Fd ?? options.ConsoleSocketFd, options.PreserveFds);
+                // The cgroup is created and configured on this thread while the launcher thread
+                // unshares and spawns the init, and while the init's runtime starts up, as runc
+                // applies its cgroup manager to an already started init. Nothing container-related
+                // happens before the init joins the cgroup: it blocks reading the bootstrap frame,
+                // sent only after cgroup.AddProcess, so every mount, mknod and the user's program
+                // run under the cgroup's limits and device rules.
+                pid = InitLauncher.Launch(exe, "init", () => EnterNamespaces(spec), childEnd.Fd, console?.Fd ?? options.ConsoleSocketFd, options.PreserveFds, () =>
+                {
+                    cgroup = CgroupManager.Open(spec.Linux?.CgroupsPath, options.Id, _systemdCgroup);
+                    cgroup.Create(DefaultDeviceRules.WithDefaults(spec));
+                });
             }
+            record.CgroupsPath = cgroup!.Path;
+            record.CgroupPaths = new Dictionary<string, string>(cgroup.Paths);
+            record.SystemdCgroup = _systemdCgroup;
             cgroup.AddProcess(pid);
             record.Pid = pid;
             record.InitStartTime = ProcessInfo.ReadStat(pid)?.StartTime ?? throw new RuntimeException($"the container's init (pid {pid}) exited right after it was started");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Quai.Linux;
 using Quai.Linux.Interop;
 
@@ -19,8 +20,11 @@ public static class InitLauncher
     /// <summary>
     /// Runs <paramref name="enterNamespaces"/> then posix_spawn on a new thread; returns the child's pid.
     /// The init socket becomes fd 3 + <paramref name="preserveFds"/>, the console socket the next one.
+    /// <paramref name="meanwhile"/> runs on the calling thread (still in the runtime's own
+    /// namespaces: unshare and setns there act on the launcher thread only) while the launcher
+    /// spawns; if it throws, the spawned child is killed and reaped before the exception goes on.
     /// </summary>
-    public static int Launch(SealedExecutable exe, string verb, Action enterNamespaces, int initSocket, int? consoleSocket, int preserveFds)
+    public static int Launch(SealedExecutable exe, string verb, Action enterNamespaces, int initSocket, int? consoleSocket, int preserveFds, Action? meanwhile = null)
     {
         using var init = FdIo.DupAbove(initSocket, ShuffleBase);
         using var console = consoleSocket is { } c ? FdIo.DupAbove(c, ShuffleBase) : null;
@@ -54,10 +58,24 @@ public static class InitLauncher
             }
         }, maxStackSize: 256 * 1024);
         thread.Start();
+        ExceptionDispatchInfo? meanwhileFailure = null;
+        try
+        {
+            meanwhile?.Invoke();
+        }
+        catch (Exception e)
+        {
+            meanwhileFailure = ExceptionDispatchInfo.Capture(e);
+        }
         thread.Join();
         if (failure is not null)
         {
             throw failure is LinuxException le ? new RuntimeException($"cannot start the container's init: {le.Message}", le) : failure;
+        }
+        if (meanwhileFailure is not null)
+        {
+            KillAndReap(pid);
+            meanwhileFailure.Throw();
         }
         return pid;
     }
