@@ -1,20 +1,16 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Quai.Linux;
 
 namespace Quai.Testing;
 
 /// <summary>
 /// The listening end of a runtime's --console-socket: an AF_UNIX stream socket on which the
 /// runtime sends the pty master as SCM_RIGHTS ancillary data (runc docs/terminals.md,
-/// unix(7), cmsg(3)).
+/// unix(7), cmsg(3)), received through Quai.Linux's UnixSocket.ReceiveFd.
 /// </summary>
-public sealed partial class ConsoleSocket : IDisposable
+public sealed class ConsoleSocket : IDisposable
 {
-    private const int SolSocket = 1; // SOL_SOCKET, <asm-generic/socket.h>
-    private const int ScmRights = 1; // SCM_RIGHTS, <linux/socket.h>
-    private const int MsgCmsgCloexec = 0x40000000; // MSG_CMSG_CLOEXEC: the received fd must not leak into our children
-
     private readonly Socket _listener;
 
     /// <summary>Binds and listens on <paramref name="path"/>.</summary>
@@ -51,27 +47,21 @@ public sealed partial class ConsoleSocket : IDisposable
         }
     }
 
-    private unsafe nint ReceiveFd(SafeSocketHandle socket)
+    private nint ReceiveFd(SafeSocketHandle socket)
     {
-        // runc sends the pty's name as the regular payload and one fd as ancillary data.
-        var payload = stackalloc byte[4096];
-        var control = stackalloc byte[64];
-        var iov = new IoVec { Base = payload, Length = 4096 };
-        var msg = new MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = 64 };
+        // runc's protocol: the pty's name as the payload, one fd as SCM_RIGHTS ancillary data.
         var added = false;
         try
         {
             socket.DangerousAddRef(ref added);
-            long n;
-            do
-            {
-                n = RecvMsg((int)socket.DangerousGetHandle(), &msg, MsgCmsgCloexec);
-            }
-            while (n < 0 && Marshal.GetLastPInvokeError() == 4); // EINTR
-            if (n < 0)
-            {
-                throw new IOException($"recvmsg on the console socket {Path} failed: errno {Marshal.GetLastPInvokeError()}");
-            }
+            var (fd, _) = UnixSocket.ReceiveFd((int)socket.DangerousGetHandle());
+            var raw = fd.DangerousGetHandle();
+            fd.SetHandleAsInvalid(); // ownership moves to the SafeFileHandle the caller gets
+            return raw;
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"console socket {Path}: {e.Message}", e);
         }
         finally
         {
@@ -80,16 +70,6 @@ public sealed partial class ConsoleSocket : IDisposable
                 socket.DangerousRelease();
             }
         }
-        if (msg.ControlLength < (nuint)sizeof(CmsgHdr))
-        {
-            throw new IOException($"the runtime sent no file descriptor on the console socket {Path}");
-        }
-        var cmsg = (CmsgHdr*)control;
-        if (cmsg->Level != SolSocket || cmsg->Type != ScmRights)
-        {
-            throw new IOException($"the runtime sent ancillary data of level {cmsg->Level} type {cmsg->Type}, not SCM_RIGHTS, on {Path}");
-        }
-        return *(int*)(control + sizeof(CmsgHdr));
     }
 
     /// <inheritdoc/>
@@ -97,38 +77,5 @@ public sealed partial class ConsoleSocket : IDisposable
     {
         _listener.Dispose();
         File.Delete(Path);
-    }
-
-    /// <summary>recvmsg(2): https://man7.org/linux/man-pages/man2/recvmsg.2.html</summary>
-    [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
-    private static unsafe partial long RecvMsg(int sockfd, MsgHdr* msg, int flags);
-
-    // struct iovec and struct msghdr, x86-64/arm64 LP64 layout (<bits/socket.h>).
-    [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct IoVec
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
-    // struct cmsghdr; the data follows, aligned to sizeof(size_t) (CMSG_DATA).
-    [StructLayout(LayoutKind.Sequential)]
-    private struct CmsgHdr
-    {
-        public nuint Length;
-        public int Level;
-        public int Type;
     }
 }
