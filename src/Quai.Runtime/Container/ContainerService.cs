@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Quai.Linux;
 using Quai.Linux.Interop;
@@ -57,22 +58,28 @@ public sealed partial class ContainerService
                 : $"cannot start container {id}: it is {status}, not created");
         }
         var fifoPath = _store.FifoOf(id);
+        var failure = new List<byte>();
         using (var fifo = FdIo.Open(fifoPath, Libc.O_RDONLY | Libc.O_NONBLOCK))
         {
             // The init blocks opening the fifo for writing until this open; poll, and check the
             // init still lives, so a dead init cannot leave `start` waiting forever.
             // Then read on to EOF: the init's write end is close-on-exec, so EOF means the user's
             // program has been exec'd (or the init died), and poststart may run (runtime.md#lifecycle).
-            Span<byte> one = stackalloc byte[1];
+            // Bytes after the first are the init's error when a startContainer hook or execve failed.
+            Span<byte> buffer = stackalloc byte[1024];
             var signalled = false;
             while (true)
             {
                 var events = FdIo.Poll(fifo.Fd, Libc.POLLIN, 100);
                 if ((events & (Libc.POLLIN | Libc.POLLHUP)) != 0)
                 {
-                    var n = FdIo.ReadSome(fifo.Fd, one, fifoPath);
-                    if (n == 1)
+                    var n = FdIo.ReadSome(fifo.Fd, signalled ? buffer : buffer[..1], fifoPath);
+                    if (n > 0)
                     {
+                        if (signalled)
+                        {
+                            failure.AddRange(buffer[..n]);
+                        }
                         signalled = true;
                         continue;
                     }
@@ -92,6 +99,10 @@ public sealed partial class ContainerService
             }
         }
         File.Delete(fifoPath);
+        if (failure.Count > 0)
+        {
+            throw new RuntimeException($"cannot start container {id}: {Encoding.UTF8.GetString([.. failure])}");
+        }
         var spec = LoadSpec(record);
         HookRunner.RunWarn(spec.Hooks?.Poststart, "poststart", ContainerCreator.StateJson(record, ContainerStatus.Running, spec.Annotations));
     }

@@ -98,10 +98,11 @@ public static class ContainerInit
             return 1;
         }
 
+        FileDescriptorHandle? started = null;
         try
         {
             channel.Dispose();
-            using var started = WaitForStart(fifo);
+            started = WaitForStart(fifo);
             HookRunner.Run(spec.Hooks?.StartContainer, "startContainer", boot.StateJson);
             // Before the seccomp filter (loaded by AfterUserChange), which may deny close_range.
             ProcessFinisher.CloseExtraFds(boot.PreserveFds);
@@ -113,7 +114,25 @@ public static class ContainerInit
         catch (Exception e)
         {
             ProcessFinisher.Fail(e.Message);
+            if (started is not null)
+            {
+                // `start` reads the fifo to EOF: text before EOF is this failure, which it reports
+                // as its own (runtime.md#lifecycle: a failing startContainer hook fails start).
+                try
+                {
+                    FdIo.WriteAll(started.Fd, Encoding.UTF8.GetBytes(e.Message), "exec fifo");
+                }
+                catch (LinuxException)
+                {
+                    // `start` is gone: stderr has the message already.
+                }
+            }
             return 1;
+        }
+        finally
+        {
+            // Also keeps the write end reachable until execve closes it (O_CLOEXEC).
+            started?.Dispose();
         }
     }
 

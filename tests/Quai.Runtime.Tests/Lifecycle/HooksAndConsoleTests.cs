@@ -46,6 +46,24 @@ public class HooksAndConsoleTests
     }
 
     [Fact]
+    public void Failing_startContainer_hook_fails_start_and_the_program_never_runs()
+    {
+        // runtime.md#lifecycle: a failing startContainer hook MUST make start an error and stop the container.
+        using var c = new TestContainer(s =>
+        {
+            s.Process!.Args = ["sh", "-c", "touch /ran"];
+            s.Root!.Readonly = false;
+            s.Hooks = new OciHooks { StartContainer = [new Hook { Path = "/bin/false" }] };
+        });
+        Assert.Equal(0, c.Runtime("create", "--bundle", c.Bundle, c.Id).Code);
+        var (code, _, err) = c.Runtime("start", c.Id);
+        Assert.True(code == 1, $"start exited {code}: {err}");
+        Assert.Contains("startContainer hook /bin/false failed", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(c.RootfsPath("/ran")), "the program ran although its startContainer hook failed");
+        Assert.Equal(ContainerStatus.Stopped, c.Status());
+    }
+
+    [Fact]
     public async Task Terminal_master_arrives_over_the_console_socket()
     {
         using var c = new TestContainer(s =>
