@@ -84,3 +84,25 @@ awk -F, 'NR > 1 { mean[$1] = $2; sd[$1] = $3 }
     printf "ratio quai/crun: %.2f\n", mean["quai"] / mean["crun"]
     printf "ratio quai/runc: %.2f\n", mean["quai"] / mean["runc"]
   }' "$work/results.csv"
+
+# hyperfine runs each runtime's runs back to back, so load that comes and goes on a shared machine
+# lands on one runtime only. Interleave the three, round by round, and compare medians as well.
+echo
+echo "interleaved: $runs rounds of quai, runc, crun in turn"
+: > "$work/interleaved.txt"
+for _ in $(seq 1 "$runs"); do
+  for r in quai runc crun; do
+    case $r in quai) bin=$quai ;; *) bin=$(command -v "$r") ;; esac
+    start=$(date +%s%N)
+    sh -c "$(cmd "$bin" "$work/state-$r")" >/dev/null
+    end=$(date +%s%N)
+    echo "$r $(( (end - start) / 1000 ))" >> "$work/interleaved.txt"
+  done
+done
+median() { grep "^$1 " "$work/interleaved.txt" | awk '{print $2}' | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+mq=$(median quai) mr=$(median runc) mc=$(median crun)
+awk -v q="$mq" -v r="$mr" -v c="$mc" 'BEGIN {
+  printf "median create+start+wait+delete of /bin/true: quai %.2f ms, runc %.2f ms, crun %.2f ms\n", q / 1000, r / 1000, c / 1000
+  printf "interleaved ratio quai/crun: %.2f\n", q / c
+  printf "interleaved ratio quai/runc: %.2f\n", q / r
+}'
