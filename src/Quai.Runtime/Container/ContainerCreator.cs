@@ -61,7 +61,11 @@ public sealed class ContainerCreator
             LinuxException.ThrowIfError(Libc.Mkfifo(fifo, 0x192), "mkfifo", fifo);
             Libc.Chmod(fifo, 0x192);
 
-            using var exe = SealedExecutable.Create();
+            // The init runs the runtime binary itself; see ReadOnlySelf for why a read-only bind in
+            // the new mount namespace protects it, and when the sealed copy is needed instead.
+            var bindSelf = ReadOnlySelf.Applies(spec, options.NoPivot);
+            var self = Environment.ProcessPath ?? throw new RuntimeException("cannot find the runtime's own executable (/proc/self/exe)");
+            using var exe = bindSelf ? null : SealedExecutable.Create();
             var (parentEnd, childEnd) = UnixSocket.Pair();
             using var channel = new InitChannel(parentEnd);
             using var console = options.ConsoleSocket is { } socketPath ? ConnectConsole(socketPath) : null;
@@ -73,7 +77,11 @@ public sealed class ContainerCreator
                 // happens before the init joins the cgroup: it blocks reading the bootstrap frame,
                 // sent only after cgroup.AddProcess, so every mount, mknod and the user's program
                 // run under the cgroup's limits and device rules.
-                pid = InitLauncher.Launch(exe, "init", () => EnterNamespaces(spec), childEnd.Fd, console?.Fd ?? options.ConsoleSocketFd, options.PreserveFds, () =>
+                pid = InitLauncher.Launch("init", () =>
+                {
+                    EnterNamespaces(spec);
+                    return exe?.ExecPath ?? ReadOnlySelf.Bind(self);
+                }, childEnd.Fd, console?.Fd ?? options.ConsoleSocketFd, options.PreserveFds, () =>
                 {
                     cgroup = CgroupManager.Open(spec.Linux?.CgroupsPath, options.Id, _systemdCgroup);
                     cgroup.Create(DefaultDeviceRules.WithDefaults(spec));

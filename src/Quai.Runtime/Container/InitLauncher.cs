@@ -24,7 +24,18 @@ public static class InitLauncher
     /// namespaces: unshare and setns there act on the launcher thread only) while the launcher
     /// spawns; if it throws, the spawned child is killed and reaped before the exception goes on.
     /// </summary>
-    public static int Launch(SealedExecutable exe, string verb, Action enterNamespaces, int initSocket, int? consoleSocket, int preserveFds, Action? meanwhile = null)
+    public static int Launch(SealedExecutable exe, string verb, Action enterNamespaces, int initSocket, int? consoleSocket, int preserveFds, Action? meanwhile = null) =>
+        Launch(verb, () =>
+        {
+            enterNamespaces();
+            return exe.ExecPath;
+        }, initSocket, consoleSocket, preserveFds, meanwhile);
+
+    /// <summary>
+    /// As above, but <paramref name="enterNamespacesAndPickExecutable"/> runs on the launcher thread,
+    /// after which it returns the path to spawn (see <see cref="ReadOnlySelf"/>).
+    /// </summary>
+    public static int Launch(string verb, Func<string> enterNamespacesAndPickExecutable, int initSocket, int? consoleSocket, int preserveFds, Action? meanwhile = null)
     {
         using var init = FdIo.DupAbove(initSocket, ShuffleBase);
         using var console = consoleSocket is { } c ? FdIo.DupAbove(c, ShuffleBase) : null;
@@ -48,9 +59,9 @@ public static class InitLauncher
         {
             try
             {
-                enterNamespaces();
-                pid = Spawn.Start(exe.ExecPath, ["quai-runtime", verb], env, fds);
-                RuntimeLog.Debug($"posix_spawn {exe.ExecPath} {verb} = pid {pid}");
+                var executable = enterNamespacesAndPickExecutable();
+                pid = Spawn.Start(executable, ["quai-runtime", verb], env, fds);
+                RuntimeLog.Debug($"posix_spawn {executable} {verb} = pid {pid}");
             }
             catch (Exception e)
             {
