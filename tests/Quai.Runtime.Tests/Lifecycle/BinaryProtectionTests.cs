@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+
+namespace Quai.Runtime.Tests.Lifecycle;
+
+/// <summary>
+/// CVE-2019-5736: the container must not be able to overwrite the runtime binary that its init
+/// runs, neither while the init is the runtime nor through an fd opened then and reopened for
+/// writing after the init exec'd the user's program (root, real kernel).
+/// </summary>
+public class BinaryProtectionTests
+{
+    [Fact]
+    public async Task An_fd_to_the_inits_binary_cannot_be_reopened_for_writing_after_exec()
+    {
+        var before = Hash(RuntimeBinary.Path);
+        using var c = new TestContainer(s =>
+        {
+            s.Process!.Args = ["sleep", "30"];
+            s.Root!.Readonly = false;
+        });
+        var (code, _, err) = c.Runtime("create", "--bundle", c.Bundle, c.Id);
+        Assert.True(code == 0, err);
+
+        // While the init is still the runtime: writing is refused (ETXTBSY or EROFS).
+        var (_, outNow, errNow) = c.Runtime("exec", c.Id, "sh", "-c", "echo x >> /proc/1/exe && echo WROTE");
+        Assert.DoesNotContain("WROTE", outNow, StringComparison.Ordinal);
+        Assert.Contains("/proc/1/exe", errNow + outNow, StringComparison.Ordinal);
+
+        // Hold an fd to the init's binary across start, then reopen it for writing once the init
+        // has exec'd `sleep` and the binary is no longer busy: the CVE's pattern.
+        Assert.Equal(0, c.Runtime("exec", "-d", c.Id, "sh", "-c",
+            "exec 7</proc/1/exe; sleep 2; (echo y >> /proc/self/fd/7 && echo WROTE) > /tmp/attack 2>&1").Code);
+        Assert.Equal(0, c.Runtime("start", c.Id).Code);
+        var report = c.RootfsPath("/tmp/attack");
+        for (var i = 0; i < 100 && (!File.Exists(report) || new FileInfo(report).Length == 0); i++)
+        {
+            await Task.Delay(100);
+        }
+        var attack = File.ReadAllText(report);
+        Assert.DoesNotContain("WROTE", attack, StringComparison.Ordinal);
+        // EROFS from the read-only bind (ReadOnlySelf), EPERM from a sealed memfd copy.
+        Assert.Matches("Read-only file system|Operation not permitted", attack);
+        Assert.Equal(before, Hash(RuntimeBinary.Path));
+    }
+
+    private static string Hash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream));
+    }
+}
