@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Quai.Linux.Interop;
 
 namespace Quai.Runtime.Tests.Security;
 
@@ -9,12 +10,11 @@ namespace Quai.Runtime.Tests.Security;
 /// socket, receives the container process state and the notification fd (SCM_RIGHTS), and
 /// answers one notification with an errno.
 /// </summary>
-internal sealed unsafe partial class SeccompAgent : IDisposable
+internal sealed unsafe class SeccompAgent : IDisposable
 {
     // _IOWR('!', 0, struct seccomp_notif) and _IOWR('!', 1, struct seccomp_notif_resp), linux/seccomp.h.
-    private const ulong SeccompIoctlNotifRecv = 0xc0502100;
-    private const ulong SeccompIoctlNotifSend = 0xc0182101;
-    private const short PollIn = 1;
+    private const nuint SeccompIoctlNotifRecv = 0xc0502100;
+    private const nuint SeccompIoctlNotifSend = 0xc0182101;
 
     private readonly Socket socket;
 
@@ -48,9 +48,9 @@ internal sealed unsafe partial class SeccompAgent : IDisposable
             while (true)
             {
                 new Span<byte>(control, 24).Clear();
-                var iov = new IoVec { Base = data + received, Length = (nuint)(buffer.Length - received) };
-                var message = new MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = 24 };
-                var n = Recvmsg(fd, &message, 0);
+                var iov = new Libc.IoVec { Base = data + received, Length = (nuint)(buffer.Length - received) };
+                var message = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = 24 };
+                var n = Libc.Recvmsg(fd, &message, 0);
                 if (n < 0)
                 {
                     throw new IOException($"recvmsg: errno {Marshal.GetLastPInvokeError()}");
@@ -72,14 +72,14 @@ internal sealed unsafe partial class SeccompAgent : IDisposable
     /// <summary>Waits (10 s at most) for one notification and makes that syscall fail with <paramref name="errno"/>; returns the syscall number.</summary>
     public static int AnswerOne(int notifyFd, int errno)
     {
-        var poll = new PollFd { Fd = notifyFd, Events = PollIn };
-        if (Poll(&poll, 1, 10_000) != 1)
+        var poll = new Libc.PollFd { Fd = notifyFd, Events = Libc.POLLIN };
+        if (Libc.Poll(&poll, 1, 10_000) != 1)
         {
             throw new TimeoutException("no seccomp notification within 10 s");
         }
         var request = stackalloc byte[80];
         new Span<byte>(request, 80).Clear();
-        if (Ioctl(notifyFd, SeccompIoctlNotifRecv, request) != 0)
+        if (Libc.Ioctl(notifyFd, SeccompIoctlNotifRecv, request) != 0)
         {
             throw new IOException($"SECCOMP_IOCTL_NOTIF_RECV: errno {Marshal.GetLastPInvokeError()}");
         }
@@ -89,7 +89,7 @@ internal sealed unsafe partial class SeccompAgent : IDisposable
         new Span<byte>(response, 24).Clear();
         *(ulong*)response = id;
         *(int*)(response + 16) = -errno;
-        if (Ioctl(notifyFd, SeccompIoctlNotifSend, response) != 0)
+        if (Libc.Ioctl(notifyFd, SeccompIoctlNotifSend, response) != 0)
         {
             throw new IOException($"SECCOMP_IOCTL_NOTIF_SEND: errno {Marshal.GetLastPInvokeError()}");
         }
@@ -97,50 +97,11 @@ internal sealed unsafe partial class SeccompAgent : IDisposable
     }
 
     /// <summary>Closes a received fd.</summary>
-    public static void CloseFd(int fd) => Close(fd);
+    public static void CloseFd(int fd) => Libc.Close(fd);
 
     public void Dispose()
     {
         socket.Dispose();
         File.Delete(Path);
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec
-    {
-        public void* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
-
-    [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
-    private static partial nint Recvmsg(int fd, MsgHdr* message, int flags);
-
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    private static partial int Poll(PollFd* fds, nuint count, int timeout);
-
-    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
-    private static partial int Ioctl(int fd, ulong request, byte* argument);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }
