@@ -11,6 +11,7 @@
 # containerd is started by this dockerd under its exec root. Everything is removed at the end.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. tests/interop/common.sh
 repo=$(pwd)
 quai=${QUAI_BIN_DIR:-$repo/artifacts/bin}/quai-runtime
 dir=${QUAI_DOCKERD_DIR:-/tmp/quai-dockerd}
@@ -34,7 +35,7 @@ export DOCKER_HOST=unix://$dir/docker.sock
 # Debian's dockerd 20.10 speaks API 1.41; a newer CLI must not ask for more.
 export DOCKER_API_VERSION=1.41
 image=quai-interop-busybox:latest
-pass=0 fail=0 dockerd_pid=
+dockerd_pid=
 
 cleanup() {
   if [ -S "$dir/docker.sock" ]; then
@@ -52,21 +53,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() { # name, command...: PASS when the command succeeds
-  local name=$1; shift
-  if out=$("$@" 2>&1); then
-    echo "PASS $name"; pass=$((pass + 1))
-  else
-    echo "FAIL $name: $out" | head -5; fail=$((fail + 1))
-  fi
-}
-
-expect_rc() { # expected exit code, command...
-  local want=$1; shift
-  "$@"; local rc=$?
-  [ "$rc" -eq "$want" ] || { echo "exit code $rc, expected $want"; return 1; }
-}
-
 mkdir -p "$dir/data" "$dir/exec"
 echo '{}' > "$dir/daemon.json"
 dockerd --config-file "$dir/daemon.json" --data-root "$dir/data" --exec-root "$dir/exec" \
@@ -79,11 +65,7 @@ docker version >/dev/null 2>&1 || { echo "dockerd did not start:"; tail -20 "$di
 
 # The image: the same busybox rootfs the xunit suite uses, imported from a tar.
 rootfs=$dir/rootfs
-mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev"
-cp /bin/busybox "$rootfs/bin/busybox"
-for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$rootfs/bin/$applet"; done
-printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$rootfs/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' > "$rootfs/etc/group"
+busybox_rootfs "$rootfs"
 tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/bin' - "$image" >/dev/null || { echo "docker import failed"; exit 1; }
 
 for rt in "${runtimes[@]}"; do

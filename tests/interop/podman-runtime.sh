@@ -14,6 +14,7 @@
 # limit and the highest value it can set), so the checks ask for lower limits with --ulimit.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. tests/interop/common.sh
 repo=$(pwd)
 quai=${QUAI_BIN_DIR:-$repo/artifacts/bin}/quai-runtime
 dir=${QUAI_PODMAN_DIR:-/tmp/quai-podman}
@@ -28,7 +29,6 @@ if [ -e "$dir" ]; then
   echo "podman-runtime.sh: $dir exists (another run, or a crashed one): remove it first" >&2; exit 2
 fi
 mkdir -p "$dir"
-pass=0 fail=0
 image=localhost/quai-interop-busybox:latest
 podman_base=(podman --root "$dir/storage" --runroot "$dir/run" --tmpdir "$dir/tmp" --cgroup-manager cgroupfs --events-backend file)
 # Lowering a limit is always permitted; podman adjusts its own limits, so the shell's are no guide.
@@ -42,20 +42,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() { # name, command...: PASS when the command succeeds
-  local name=$1; shift
-  if out=$("$@" 2>&1); then
-    echo "PASS $name"; pass=$((pass + 1))
-  else
-    echo "FAIL $name: $out" | head -5; fail=$((fail + 1))
-  fi
-}
-
 rootfs=$dir/rootfs
-mkdir -p "$rootfs/bin" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev" "$rootfs/tmp" "$rootfs/etc"
-cp /bin/busybox "$rootfs/bin/busybox"
-for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$rootfs/bin/$applet"; done
-printf 'root:x:0:0:root:/root:/bin/sh\n' > "$rootfs/etc/passwd"
+busybox_rootfs "$rootfs"
 tar -C "$rootfs" -c . | "${podman_base[@]}" import -q -c 'ENV PATH=/bin' - "$image" >/dev/null || { echo "podman import failed"; exit 1; }
 
 for rt in "${runtimes[@]}"; do
