@@ -53,8 +53,10 @@ for rt in "${runtimes[@]}"; do
   check "$rt: run exit code and output" sh -c "
     out=\$($run $image sh -c 'echo hello; exit 3'); rc=\$?
     [ \$rc -eq 3 ] && [ \"\$out\" = hello ] || { echo \"rc=\$rc out=\$out\"; exit 1; }"
+  # podman 4.3's conmon sometimes drops the pty output of a program that exits at once (seen
+  # with runc 2 times in 20, with quai 4 in 20); half a second before exit makes it 20/20 for both.
   check "$rt: -it under script(1)" sh -c "
-    out=\$(script -qec \"$run -it $image sh -c 'tty; exit 4'\" /dev/null </dev/null); rc=\$?
+    out=\$(script -qec \"$run -it $image sh -c 'tty; sleep 0.5; exit 4'\" /dev/null </dev/null); rc=\$?
     [ \$rc -eq 4 ] && echo \"\$out\" | grep -q '/dev/pts/' || { echo \"rc=\$rc out=\$out\"; exit 1; }"
   name=quai-interop-$rt
   if $p run -d --name "$name" --network none "${limits[@]}" "$image" sleep 1000 >/dev/null 2>&1; then
