@@ -19,13 +19,18 @@ public class LayeringTests
         ["Quai.Distribution"] = ["Quai.Oci", "Quai.Images"],
         ["Quai.Network"] = ["Quai.Oci", "Quai.Linux"],
         ["Quai.Build"] = ["Quai.Oci", "Quai.Images", "Quai.Engine"],
-        ["Quai.Engine"] = ["Quai.Oci", "Quai.Linux", "Quai.Runtime", "Quai.Images", "Quai.Distribution", "Quai.Network"],
-        ["Quai.Api"] = ["Quai.Oci", "Quai.Engine"],
-        ["Quai.Cli"] = ["Quai.Oci"],
+        // The shim's process logic and the engine's client of its socket protocol.
+        ["Quai.Shim"] = ["Quai.Oci", "Quai.Linux"],
+        // Docker Engine API data types (the swagger's definitions): shared by the API server, the
+        // engine (whose model has Docker's shape) and the CLI (an API client). No behaviour.
+        ["Quai.Api.Models"] = ["Quai.Oci"],
+        ["Quai.Engine"] = ["Quai.Oci", "Quai.Linux", "Quai.Runtime", "Quai.Images", "Quai.Distribution", "Quai.Network", "Quai.Shim", "Quai.Api.Models"],
+        ["Quai.Api"] = ["Quai.Oci", "Quai.Engine", "Quai.Api.Models"],
+        ["Quai.Cli"] = ["Quai.Oci", "Quai.Api.Models"],
         ["Quai.Registry"] = ["Quai.Oci", "Quai.Images"],
         ["quai-runtime"] = ["Quai.Runtime"],
         ["quai-registry"] = ["Quai.Registry"],
-        ["quai-shim"] = ["Quai.Oci", "Quai.Linux"],
+        ["quai-shim"] = ["Quai.Shim"],
         ["quaid"] = ["Quai.Api"],
         ["quai"] = ["Quai.Cli"],
     };
