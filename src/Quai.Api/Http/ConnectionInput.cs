@@ -31,11 +31,21 @@ internal sealed class ConnectionInput : IDisposable
     /// <summary>True once the peer's side has ended (a read returned 0).</summary>
     public bool IsEndOfStream { get; private set; }
 
-    /// <summary>The buffered bytes not yet consumed.</summary>
-    public ReadOnlySpan<byte> Buffered => _buffer.AsSpan(_start, _end - _start);
+    /// <summary>The buffered bytes not yet consumed (none while the watching read is still in flight).</summary>
+    public ReadOnlySpan<byte> Buffered
+    {
+        get
+        {
+            if (_pendingFill is { IsCompletedSuccessfully: true })
+            {
+                _pendingFill = null; // its bytes are in the buffer; IsEndOfStream recorded a 0
+            }
+            return _pendingFill is null ? _buffer.AsSpan(_start, _end - _start) : default;
+        }
+    }
 
     /// <summary>How many bytes are buffered.</summary>
-    public int BufferedCount => _end - _start;
+    public int BufferedCount => Buffered.Length;
 
     /// <summary>Whether a watching read is in flight.</summary>
     public bool HasPendingFill => _pendingFill is not null;
@@ -74,18 +84,13 @@ internal sealed class ConnectionInput : IDisposable
     /// </summary>
     public void StartPendingFill(Action<bool> onEnd, CancellationToken cancellationToken)
     {
-        if (_pendingFill is not null || IsEndOfStream)
+        // With bytes already buffered the next request is here (pipelining): nothing to watch for,
+        // and a read into the buffer now would race with the parser consuming it.
+        if (_pendingFill is not null || IsEndOfStream || _end != _start)
         {
             return;
         }
-        if (_start > 0)
-        {
-            Compact();
-        }
-        if (_end == _buffer.Length)
-        {
-            return; // pipelined bytes fill the buffer: nothing to watch with, nothing lost
-        }
+        _start = _end = 0;
         var task = ReadIntoBufferAsync(cancellationToken).AsTask();
         _pendingFill = task;
         _ = task.ContinueWith(

@@ -49,6 +49,10 @@ internal sealed partial class HttpConnection
     /// <summary>Whether the server is stopping (responses then say Connection: close).</summary>
     public bool ServerStopping => _server.StoppingToken.IsCancellationRequested;
 
+    /// <summary>No further request on this connection, but the current one can still be answered.</summary>
+    public void MarkUnreusable() => _broken = true;
+
+    /// <summary>The client is gone (a read or write failed): nothing more can be sent.</summary>
     public void MarkBroken()
     {
         _broken = true;

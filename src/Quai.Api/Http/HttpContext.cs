@@ -106,6 +106,9 @@ public sealed class HttpContext
         Abort();
     }
 
+    /// <summary>The body broke HTTP's framing: answer, then close (no more requests on this connection).</summary>
+    internal void OnBadRequestBody() => _connection.MarkUnreusable();
+
     /// <summary>Fires <see cref="RequestAborted"/> (also on forced shutdown).</summary>
     internal void Abort()
     {

@@ -168,7 +168,7 @@ public sealed partial class HttpResponse
         // A body shorter than its Content-Length, or one delimited by closing, ends the connection.
         return _framing switch
         {
-            Framing.ContentLength => _written == _contentLength,
+            Framing.ContentLength => IsHead || _written == _contentLength,
             Framing.CloseDelimited => false,
             _ => true,
         };

@@ -52,7 +52,8 @@ internal abstract class RequestBodyStream : Stream
         }
         catch (BadHttpRequestException)
         {
-            _context.OnConnectionBroken();
+            // The framing is lost but the client is there: it gets the 400, then the connection closes.
+            _context.OnBadRequestBody();
             throw;
         }
         if (n == 0 || RemainingIsZero)
