@@ -49,7 +49,7 @@ internal static unsafe class Fds
             var addr = new Libc.SockaddrUn { Family = Libc.AF_UNIX };
             bytes.CopyTo(new Span<byte>(addr.Path, 108));
             // umask, not chmod after bind: no moment where the socket is open to others.
-            var old = Libc.Umask(0x3F);
+            var old = Libc.Umask(0x7F); // 0177: the socket is made 0600
             var rc = Libc.Bind(fd.Fd, &addr, (uint)(2 + bytes.Length + 1));
             Libc.Umask(old);
             LinuxException.ThrowIfError(rc, "bind", path);

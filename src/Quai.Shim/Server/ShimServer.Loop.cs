@@ -18,6 +18,12 @@ internal sealed partial class ShimServer
     private readonly List<Libc.PollFd> _pollFds = [];
     private readonly List<int> _pollTags = [];
 
+    /// <summary>
+    /// An exec process that ended before its client attached: its output waits (up to
+    /// <see cref="ExecLingerMs"/>) for the first attach, so `docker exec` loses nothing however fast the process is.
+    /// </summary>
+    private bool AwaitingFirstAttach => _config.IsExec && !_everAttached && _early.Count > 0;
+
     private int StdinTarget => _stdin?.Fd ?? (_config.Stdin && _pty is not null ? _pty.Fd : -1);
 
     private unsafe void Loop()
@@ -28,7 +34,7 @@ internal sealed partial class ShimServer
         {
             BuildPollSet();
             var now = Environment.TickCount64;
-            var timeout = _outputDone ? (int)Math.Max(0, finalDeadline - now)
+            var timeout = _outputDone ? (int)Math.Clamp(finalDeadline - now, 0, int.MaxValue)
                 : _status is not null ? (int)Math.Max(0, drainDeadline - now)
                 : -1;
             var span = CollectionsMarshal.AsSpan(_pollFds);
@@ -59,9 +65,13 @@ internal sealed partial class ShimServer
                 ((_stdout is null && _stderr is null && _pty is null) || Environment.TickCount64 >= drainDeadline))
             {
                 Finish();
-                finalDeadline = Environment.TickCount64 + FinalFlushMs;
+                finalDeadline = Environment.TickCount64 + (AwaitingFirstAttach ? ExecLingerMs : FinalFlushMs);
             }
-            if (_outputDone && (_connections.Count == 0 || Environment.TickCount64 >= finalDeadline))
+            if (_outputDone && Environment.TickCount64 >= finalDeadline)
+            {
+                break;
+            }
+            if (_outputDone && _connections.Count == 0 && !AwaitingFirstAttach)
             {
                 break;
             }

@@ -21,6 +21,7 @@ internal sealed partial class ShimServer : IDisposable
     private const int MaxStdinPending = 256 * 1024;
     private const int DrainMs = 2000;
     private const int FinalFlushMs = 5000;
+    private const int ExecLingerMs = 10_000;
     private const int RuntimeTimeoutMs = 120_000;
 
     private readonly ShimConfig _config;
