@@ -12,6 +12,7 @@ namespace Quai.Api.Models;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
     PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(ContainerCreateRequest))]
+[JsonSerializable(typeof(ContainerConfig))]
 [JsonSerializable(typeof(ContainerCreateResponse))]
 [JsonSerializable(typeof(ContainerInspectResponse))]
 [JsonSerializable(typeof(List<ContainerSummary>))]

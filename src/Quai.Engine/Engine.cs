@@ -17,6 +17,12 @@ public sealed class Engine : IDisposable
     public Engine(EngineOptions options, ILoggerFactory loggers)
     {
         Options = options;
+        // Shim sockets live at <exec-root>/shims/<32 hex>/shim.sock; unix(7) allows 107 bytes.
+        var longest = Path.Combine(options.ShimsDir, new string('0', 32), "shim.sock");
+        if (longest.Length > 107)
+        {
+            throw new EngineException(EngineErrorKind.InvalidArgument, $"exec root {options.ExecRoot} is too long for the shims' unix sockets ({longest.Length} > 107 bytes): choose a shorter --exec-root");
+        }
         Directory.CreateDirectory(options.DataRoot);
         Directory.CreateDirectory(options.ExecRoot);
         Events = new EventBus();

@@ -57,7 +57,8 @@ public sealed partial class ContainerService
     }
 
     /// <summary>The shim state directory of a container.</summary>
-    internal string ShimDir(string id) => Path.Combine(_options.ShimsDir, id);
+    // 32 hex characters (128 bits) keep the socket path under sun_path's 108 bytes with a long exec root.
+    internal string ShimDir(string id) => Path.Combine(_options.ShimsDir, id[..32]);
 
     /// <summary>Is the container's process alive now (per the engine's view)?</summary>
     internal bool IsRunning(ContainerRecord c) => _running.ContainsKey(c.Id) && c.State.IsRunning;

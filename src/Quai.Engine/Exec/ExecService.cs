@@ -82,7 +82,7 @@ public sealed class ExecService
             throw EngineException.Conflict($"container {c.Id} is not running");
         }
         var process = await BuildProcessAsync(c, e.Config, consoleSize, ct).ConfigureAwait(false);
-        var stateDir = Path.Combine(_containers.ShimDir(c.Id), "exec-" + id[..12]);
+        var stateDir = Path.Combine(_options.ShimsDir, "x" + id[..31]);
         Directory.CreateDirectory(stateDir);
         var processFile = Path.Combine(stateDir, "process.json");
         await File.WriteAllTextAsync(processFile, JsonSerializer.Serialize(process, OciJson.Compact.Process), ct).ConfigureAwait(false);

@@ -230,6 +230,31 @@ public sealed class ImageService
         _events.Publish("image", "push", reference.FamiliarString, new Dictionary<string, string> { ["name"] = reference.FamiliarName });
     }
 
+    /// <summary>POST /auth: checks the credentials against the registry's /v2/ (docker login).</summary>
+    public async Task LoginAsync(string? server, string username, string password, CancellationToken ct)
+    {
+        var domain = string.IsNullOrEmpty(server) || server.Contains("index.docker.io", StringComparison.Ordinal) ? "docker.io"
+            : server.Replace("https://", "", StringComparison.Ordinal).Replace("http://", "", StringComparison.Ordinal).TrimEnd('/');
+        if (domain.EndsWith("/v1", StringComparison.Ordinal) || domain.EndsWith("/v2", StringComparison.Ordinal))
+        {
+            domain = domain[..^3];
+        }
+        using var client = CreateClient(new RegistryCredentials(username, password));
+        var endpoint = client.Hosts.Resolve(domain, push: false).First();
+        try
+        {
+            using var response = await client.SendAsync(endpoint, "", "pull", () => new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint.BaseUri, "/v2/")), cancellationToken: ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new EngineException(EngineErrorKind.Unauthorized, $"login attempt to {endpoint.BaseUri}v2/ failed with status: {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+        }
+        catch (DistributionException e)
+        {
+            throw new EngineException(e.Kind == DistributionErrorKind.Unavailable ? EngineErrorKind.Unavailable : EngineErrorKind.Unauthorized, e.Message, e);
+        }
+    }
+
     private static JsonMessage ToMessage(string id, string status, long current, long total)
     {
         var m = new JsonMessage { Id = id, Status = status };

@@ -3,7 +3,7 @@ using Quai.Images.Content;
 namespace Quai.Images.Formats;
 
 /// <summary>A write-only stream over an <see cref="IContentWriter"/> (for compressors that write into the store).</summary>
-internal sealed class ContentWriterStream : Stream
+public sealed class ContentWriterStream : Stream
 {
     private readonly IContentWriter _writer;
 

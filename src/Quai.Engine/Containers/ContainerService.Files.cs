@@ -1,0 +1,308 @@
+using System.Formats.Tar;
+using Quai.Api.Models;
+using Quai.Images.Layers;
+using Quai.Images.Snapshots;
+using Quai.Linux;
+using Quai.Oci.Image;
+
+namespace Quai.Engine.Containers;
+
+public sealed partial class ContainerService
+{
+    /// <summary>
+    /// Runs <paramref name="action"/> on the container's root filesystem: the live mount while it
+    /// runs (the shim mounted it), else its snapshot mounted for the duration and unmounted after.
+    /// </summary>
+    private async Task<T> WithRootfsAsync<T>(ContainerRecord c, Func<string, Task<T>> action, CancellationToken ct)
+    {
+        var rootfs = Path.Combine(_store.Dir(c.Id), "rootfs");
+        using (await LockAsync(c.Id, ct).ConfigureAwait(false))
+        {
+            if (IsRunning(c) && MountInfo.ReadSelf().Any(m => m.MountPoint == rootfs))
+            {
+                return await action(rootfs).ConfigureAwait(false);
+            }
+            Directory.CreateDirectory(rootfs);
+            var mounts = await _snapshots.MountsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+            foreach (var m in mounts)
+            {
+                m.MountAt(rootfs);
+            }
+            try
+            {
+                return await action(rootfs).ConfigureAwait(false);
+            }
+            finally
+            {
+                MountSpec.Unmount(rootfs);
+            }
+        }
+    }
+
+    /// <summary>GET /containers/{id}/export: the whole filesystem as a tar.</summary>
+    public Task ExportAsync(string nameOrId, Stream output, CancellationToken ct)
+    {
+        var c = _store.Get(nameOrId);
+        return WithRootfsAsync(c, async root => await LayerDiffer.WriteTreeAsync(root, output, ct).ConfigureAwait(false), ct);
+    }
+
+    /// <summary>GET /containers/{id}/changes: the writable layer against the image (A 1, C 0, D 2).</summary>
+    public async Task<List<FilesystemChange>> ChangesAsync(string nameOrId, CancellationToken ct)
+    {
+        var c = _store.Get(nameOrId);
+        var upper = await _snapshots.FsPathAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+        var lowers = await _snapshots.ParentPathsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+        var changes = new List<FilesystemChange>();
+        void Walk(string dir, string rel)
+        {
+            foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos())
+            {
+                var path = rel + "/" + entry.Name;
+                var inLower = lowers.Any(l => Path.Exists(Path.Combine(l, path.TrimStart('/'))));
+                var st = DeviceNodes.Lstat(entry.FullName);
+                var isWhiteout = (st.Mode & 0xF000) == DeviceNodes.S_IFCHR && st.DeviceNumber == 0;
+                if (isWhiteout)
+                {
+                    changes.Add(new FilesystemChange { Path = path, Kind = 2 });
+                    continue;
+                }
+                changes.Add(new FilesystemChange { Path = path, Kind = inLower ? 0 : 1 });
+                if ((st.Mode & 0xF000) == 0x4000)
+                {
+                    Walk(entry.FullName, path);
+                }
+            }
+        }
+        Walk(upper, "");
+        changes.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return changes;
+    }
+
+    /// <summary>The host path of <paramref name="path"/> in the container, honouring its mounts and containing symlinks.</summary>
+    private static string ResolveInContainer(ContainerRecord c, string rootfs, string path)
+    {
+        if (!path.StartsWith('/'))
+        {
+            path = "/" + path;
+        }
+        var normalized = "/" + string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        var mount = c.Mounts.Where(m => m.Type is "volume" or "bind" && (normalized == m.Destination || normalized.StartsWith(m.Destination + "/", StringComparison.Ordinal)))
+            .OrderByDescending(m => m.Destination!.Length).FirstOrDefault();
+        var root = mount is null ? rootfs : mount.Source!;
+        var rest = mount is null ? normalized : normalized[mount.Destination!.Length..];
+        return ScopedPath.Resolve(root, rest);
+    }
+
+    /// <summary>HEAD /containers/{id}/archive: docker's path stat (name, size, mode, mtime, linkTarget).</summary>
+    public Task<(string Name, long Size, uint Mode, DateTimeOffset Mtime, string LinkTarget)> StatPathAsync(string nameOrId, string path, CancellationToken ct)
+    {
+        var c = _store.Get(nameOrId);
+        return WithRootfsAsync(c, root =>
+        {
+            var host = ResolveInContainer(c, root, path);
+            var info = new FileInfo(host);
+            if (!info.Exists && !Directory.Exists(host) && info.LinkTarget is null)
+            {
+                throw new EngineException(EngineErrorKind.NotFound, $"Could not find the file {path} in container {nameOrId}");
+            }
+            var st = DeviceNodes.Lstat(host);
+            return Task.FromResult((Path.GetFileName(path.TrimEnd('/')), (long)st.Size, GoFileMode(st.Mode), (DateTimeOffset)info.LastWriteTimeUtc, info.LinkTarget ?? ""));
+        }, ct);
+    }
+
+    /// <summary>Go's os.FileMode bits that docker's stat header carries (type bits above the permissions).</summary>
+    private static uint GoFileMode(uint mode)
+    {
+        var perm = mode & 0x1FF;
+        var result = perm;
+        switch (mode & 0xF000)
+        {
+            case 0x4000: result |= 1u << 31; break;
+            case 0xA000: result |= 1u << 27; break;
+            case 0x1000: result |= 1u << 25; break;
+            case 0x2000: result |= (1u << 26) | (1u << 21); break;
+            case 0x6000: result |= 1u << 26; break;
+            case 0xC000: result |= 1u << 24; break;
+        }
+        if ((mode & 0x800) != 0)
+        {
+            result |= 1u << 23;
+        }
+        if ((mode & 0x400) != 0)
+        {
+            result |= 1u << 22;
+        }
+        if ((mode & 0x200) != 0)
+        {
+            result |= 1u << 20;
+        }
+        return result;
+    }
+
+    /// <summary>GET /containers/{id}/archive: a tar of the path (a file, or a directory with its name as the top entry).</summary>
+    public Task GetArchiveAsync(string nameOrId, string path, Stream output, CancellationToken ct)
+    {
+        var c = _store.Get(nameOrId);
+        return WithRootfsAsync(c, async root =>
+        {
+            var host = ResolveInContainer(c, root, path);
+            if (!Path.Exists(host))
+            {
+                throw new EngineException(EngineErrorKind.NotFound, $"Could not find the file {path} in container {nameOrId}");
+            }
+            var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
+            await using (writer.ConfigureAwait(false))
+            {
+                var baseName = Path.GetFileName(path.TrimEnd('/'));
+                if (baseName.Length == 0)
+                {
+                    baseName = ".";
+                }
+                await WriteTreeAsync(writer, host, baseName, ct).ConfigureAwait(false);
+            }
+            return 0;
+        }, ct);
+    }
+
+    private static async Task WriteTreeAsync(TarWriter writer, string hostPath, string entryName, CancellationToken ct)
+    {
+        var st = DeviceNodes.Lstat(hostPath);
+        var isDir = (st.Mode & 0xF000) == 0x4000;
+        await writer.WriteEntryAsync(hostPath, isDir ? entryName.TrimEnd('/') + "/" : entryName, ct).ConfigureAwait(false);
+        if (isDir)
+        {
+            foreach (var child in Directory.EnumerateFileSystemEntries(hostPath).Order(StringComparer.Ordinal))
+            {
+                await WriteTreeAsync(writer, child, entryName.TrimEnd('/') + "/" + Path.GetFileName(child), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>PUT /containers/{id}/archive: extracts a tar into the directory <paramref name="path"/>, contained in it.</summary>
+    public Task PutArchiveAsync(string nameOrId, string path, Stream tar, CancellationToken ct)
+    {
+        var c = _store.Get(nameOrId);
+        if (c.HostConfig.ReadonlyRootfs == true && !c.Mounts.Any(m => path.StartsWith(m.Destination!, StringComparison.Ordinal) && m.RW != false))
+        {
+            throw new EngineException(EngineErrorKind.Forbidden, "container rootfs is marked read-only");
+        }
+        return WithRootfsAsync(c, async root =>
+        {
+            var host = ResolveInContainer(c, root, path);
+            if (!Directory.Exists(host))
+            {
+                throw new EngineException(EngineErrorKind.NotFound, $"Could not find the file {path} in container {nameOrId}");
+            }
+            await LayerApplier.ApplyAsync(tar, LayerCompression.None, host, new LayerApplyOptions { OverlayWhiteouts = false }, ct).ConfigureAwait(false);
+            return 0;
+        }, ct);
+    }
+
+    /// <summary>GET /containers/{id}/top: the host's `ps` (with ps_args) restricted to the container's processes.</summary>
+    public async Task<ContainerTopResponse> TopAsync(string nameOrId, string? psArgs, CancellationToken ct)
+    {
+        var c = _store.Get(nameOrId);
+        if (!IsRunning(c))
+        {
+            throw EngineException.Conflict($"container {c.Id} is not running");
+        }
+        var pids = (await RuntimeOf(c).PidsAsync(c.Id, ct).ConfigureAwait(false)).ToHashSet();
+        var psi = new System.Diagnostics.ProcessStartInfo("ps") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string.IsNullOrWhiteSpace(psArgs) ? "-ef" : psArgs).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false);
+        var error = await p.StandardError.ReadToEndAsync(ct).ConfigureAwait(false);
+        await p.WaitForExitAsync(ct).ConfigureAwait(false);
+        if (p.ExitCode != 0)
+        {
+            throw EngineException.Invalid($"Error running ps: {error.Trim()}");
+        }
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var titles = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var pidColumn = titles.IndexOf("PID");
+        if (pidColumn < 0)
+        {
+            throw EngineException.Invalid("Couldn't find PID field in ps output");
+        }
+        var processes = new List<List<string>>();
+        foreach (var line in lines.Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < titles.Count || !int.TryParse(fields[pidColumn], out var pid) || !pids.Contains(pid))
+            {
+                continue;
+            }
+            // The last column (CMD) keeps its spaces.
+            var row = fields.Take(titles.Count - 1).ToList();
+            row.Add(string.Join(' ', fields.Skip(titles.Count - 1)));
+            processes.Add(row);
+        }
+        return new ContainerTopResponse { Titles = titles, Processes = processes };
+    }
+
+    /// <summary>POST /containers/{id}/update: resources now (runtime update) and the restart policy.</summary>
+    public async Task<ContainerUpdateResponse> UpdateAsync(string nameOrId, ContainerUpdateRequest update, CancellationToken ct)
+    {
+        var c = _store.Get(nameOrId);
+        var h = c.HostConfig;
+        h.Memory = update.Memory is > 0 ? update.Memory : h.Memory;
+        h.MemorySwap = update.MemorySwap is not null and not 0 ? update.MemorySwap : h.MemorySwap;
+        h.MemoryReservation = update.MemoryReservation is > 0 ? update.MemoryReservation : h.MemoryReservation;
+        h.CpuShares = update.CpuShares is > 0 ? update.CpuShares : h.CpuShares;
+        h.CpuPeriod = update.CpuPeriod is > 0 ? update.CpuPeriod : h.CpuPeriod;
+        h.CpuQuota = update.CpuQuota is > 0 ? update.CpuQuota : h.CpuQuota;
+        h.NanoCpus = update.NanoCpus is > 0 ? update.NanoCpus : h.NanoCpus;
+        h.CpusetCpus = string.IsNullOrEmpty(update.CpusetCpus) ? h.CpusetCpus : update.CpusetCpus;
+        h.CpusetMems = string.IsNullOrEmpty(update.CpusetMems) ? h.CpusetMems : update.CpusetMems;
+        h.PidsLimit = update.PidsLimit is not null and not 0 ? update.PidsLimit : h.PidsLimit;
+        h.BlkioWeight = update.BlkioWeight is > 0 ? update.BlkioWeight : h.BlkioWeight;
+        if (update.RestartPolicy is { Name: { Length: > 0 } })
+        {
+            if (h.AutoRemove == true && update.RestartPolicy.Name != "no")
+            {
+                throw EngineException.Invalid("Restart policy cannot be updated because AutoRemove is enabled for the container");
+            }
+            h.RestartPolicy = update.RestartPolicy;
+        }
+        if (IsRunning(c))
+        {
+            var spec = SpecBuilder.Build(c, new SpecBuilder.Inputs(new UserResolver.Resolved(0, 0, [], "/"), null, false, "", null));
+            await RuntimeOf(c).UpdateAsync(c.Id, spec.Linux!.Resources!, ct).ConfigureAwait(false);
+        }
+        _store.Save(c);
+        Publish(c, "update");
+        return new ContainerUpdateResponse { Warnings = [] };
+    }
+
+    /// <summary>The container's writable layer as a tar (for commit); running containers are paused meanwhile if asked.</summary>
+    public async Task<(string UpperDir, ContainerRecord Container)> CommitSourceAsync(string nameOrId, CancellationToken ct)
+    {
+        var c = _store.Get(nameOrId);
+        return (await _snapshots.FsPathAsync(c.SnapshotKey, ct).ConfigureAwait(false), c);
+    }
+
+    /// <summary>One stats sample (GET /containers/{id}/stats); <paramref name="previous"/> fills precpu_stats.</summary>
+    public ContainerStatsResponse Stats(string nameOrId, ContainerStatsResponse? previous)
+    {
+        var c = _store.Get(nameOrId);
+        if (!IsRunning(c))
+        {
+            return new ContainerStatsResponse
+            {
+                Name = "/" + c.Name,
+                Id = c.Id,
+                Read = "0001-01-01T00:00:00Z",
+                Preread = "0001-01-01T00:00:00Z",
+                CpuStats = new ContainerCPUStats { CpuUsage = new ContainerCPUUsage { TotalUsage = 0 } },
+                PrecpuStats = new ContainerCPUStats { CpuUsage = new ContainerCPUUsage { TotalUsage = 0 } },
+                MemoryStats = new ContainerMemoryStats(),
+                PidsStats = new ContainerPidsStats(),
+                BlkioStats = new ContainerBlkioStats(),
+            };
+        }
+        return ContainerStats.Read(c, _options.CgroupParent.TrimEnd('/') + "/" + c.Id, previous);
+    }
+}
