@@ -18,6 +18,7 @@ public sealed class BridgeDriver
     private readonly BridgeDriverOptions options;
     private readonly CniInvoker invoker;
     private readonly IsolationChains isolation;
+    private readonly AttachmentJanitor janitor;
 
     /// <summary>Creates a driver keeping its state under <see cref="BridgeDriverOptions.StateDirectory"/>.</summary>
     public BridgeDriver(BridgeDriverOptions options)
@@ -26,6 +27,7 @@ public sealed class BridgeDriver
         this.options = options;
         invoker = new CniInvoker(options.PluginDirectories);
         isolation = new IsolationChains(options.ChainPrefix, options.Iptables);
+        janitor = new AttachmentJanitor(options.Iptables);
     }
 
     /// <summary>The conflist of a network (for inspection and for <see cref="CniNetworkList"/> users).</summary>
@@ -104,11 +106,24 @@ public sealed class BridgeDriver
     }
 
     /// <summary>Detaches a container (CNI DEL): releases its address, port mappings and firewall rules. Idempotent; the netns may already be gone.</summary>
-    public Task DetachAsync(BridgeNetworkDefinition definition, string containerId, string netnsPath, string interfaceName = "eth0", CancellationToken cancellationToken = default)
+    public async Task DetachAsync(BridgeNetworkDefinition definition, string containerId, string netnsPath, string interfaceName = "eth0", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return GetNetworkList(definition).DelAsync(
-            new CniRuntimeConf { ContainerId = containerId, NetnsPath = netnsPath, IfName = interfaceName }, cancellationToken);
+        var list = GetNetworkList(definition);
+        var addresses = AttachmentJanitor.FindLeases(Path.Combine(options.IpamDirectory, definition.Name), containerId).ToList();
+        if (list.GetCachedResult(containerId, interfaceName)?.Ips is { } cachedIps)
+        {
+            addresses.AddRange(cachedIps.Select(ip => IPAddress.Parse(ip.Address.Split('/')[0])));
+        }
+        try
+        {
+            await list.DelAsync(new CniRuntimeConf { ContainerId = containerId, NetnsPath = netnsPath, IfName = interfaceName }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Without the netns (or the cache) the plugins cannot find every rule they made.
+            await janitor.CleanupAsync(definition.Name, containerId, addresses.Distinct().ToList(), CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The cached result of an attachment, or null.</summary>
