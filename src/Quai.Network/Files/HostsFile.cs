@@ -84,7 +84,7 @@ public static class HostsFile
             {
                 address = hostGateway?.ToString() ?? throw new FormatException($"add-host {value}: no gateway is known for host-gateway on this network");
             }
-            else if (!IPAddress.TryParse(address, out _))
+            else if (!Internal.IpText.TryParse(address, out _))
             {
                 throw new FormatException($"invalid IP address in add-host: \"{address}\"");
             }

@@ -32,7 +32,7 @@ public static class PortSpecParser
         {
             ip = ip[1..^1];
         }
-        if (ip.Length > 0 && !IPAddress.TryParse(ip, out _))
+        if (ip.Length > 0 && !Internal.IpText.TryParse(ip, out _))
         {
             throw new FormatException($"invalid IP address: {rawIp}");
         }
@@ -116,7 +116,7 @@ public static class PortSpecParser
             foreach (var binding in list is null || list.Count == 0 ? [new PortBinding("", "")] : list)
             {
                 var ip = binding.HostIp ?? "";
-                if (ip.Length > 0 && !IPAddress.TryParse(ip.Trim('[', ']'), out _))
+                if (ip.Length > 0 && !Internal.IpText.TryParse(ip.Trim('[', ']'), out _))
                 {
                     throw new FormatException($"invalid IP address: {ip}");
                 }
