@@ -137,28 +137,28 @@ public sealed partial class EmbeddedDnsServer : IAsyncDisposable
         {
             case DnsConstants.TypeA:
             case DnsConstants.TypeAaaa:
-            {
-                var addresses = options.Resolve(containerId, name);
-                if (addresses.Count == 0)
                 {
-                    return null;
+                    var addresses = options.Resolve(containerId, name);
+                    if (addresses.Count == 0)
+                    {
+                        return null;
+                    }
+                    var family = question.Type == DnsConstants.TypeA ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
+                    // A known name without an address of the asked family: an empty NOERROR, not a
+                    // forward (docker's ipv6Miss), so AAAA lookups of containers do not leak out.
+                    var records = addresses.Where(a => a.AddressFamily == family)
+                        .OrderBy(_ => Random.Shared.Next()) // docker shuffles for round-robin
+                        .Select(a => new DnsRecord(question.Name, question.Type, DnsConstants.ClassIn, options.Ttl, a.GetAddressBytes()))
+                        .ToList();
+                    return DnsPacket.ResponseTo(query, DnsConstants.RcodeNoError, records);
                 }
-                var family = question.Type == DnsConstants.TypeA ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
-                // A known name without an address of the asked family: an empty NOERROR, not a
-                // forward (docker's ipv6Miss), so AAAA lookups of containers do not leak out.
-                var records = addresses.Where(a => a.AddressFamily == family)
-                    .OrderBy(_ => Random.Shared.Next()) // docker shuffles for round-robin
-                    .Select(a => new DnsRecord(question.Name, question.Type, DnsConstants.ClassIn, options.Ttl, a.GetAddressBytes()))
-                    .ToList();
-                return DnsPacket.ResponseTo(query, DnsConstants.RcodeNoError, records);
-            }
             case DnsConstants.TypePtr when options.ResolveReverse is not null && TryParseReverse(name, out var address):
-            {
-                var target = options.ResolveReverse(containerId, address);
-                return target is null
-                    ? null
-                    : DnsPacket.ResponseTo(query, DnsConstants.RcodeNoError, [new DnsRecord(question.Name, DnsConstants.TypePtr, DnsConstants.ClassIn, options.Ttl, DnsPacket.EncodeName(target))]);
-            }
+                {
+                    var target = options.ResolveReverse(containerId, address);
+                    return target is null
+                        ? null
+                        : DnsPacket.ResponseTo(query, DnsConstants.RcodeNoError, [new DnsRecord(question.Name, DnsConstants.TypePtr, DnsConstants.ClassIn, options.Ttl, DnsPacket.EncodeName(target))]);
+                }
             default:
                 return null;
         }
