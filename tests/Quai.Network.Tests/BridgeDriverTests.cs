@@ -67,6 +67,18 @@ public sealed class BridgeDriverTests
         Assert.False(NetTestEnvironment.Ping(nsA.Path, b.IpAddress.ToString()));
         Assert.False(NetTestEnvironment.Ping(nsB.Path, a.IpAddress.ToString()));
         Assert.Contains($"-A {env.ChainPrefix}-ISOLATION-2 -o {netB.BridgeName} -j DROP", NetTestEnvironment.IptablesSave(), StringComparison.Ordinal);
+
+        // Control: it is our chain that blocks the traffic, not a missing route.
+        Assert.Equal(0, Run("iptables", "-w", "-D", "FORWARD", "-j", $"{env.ChainPrefix}-ISOLATION-1"));
+        try
+        {
+            Assert.True(NetTestEnvironment.Ping(nsA.Path, b.IpAddress.ToString()));
+        }
+        finally
+        {
+            Assert.Equal(0, Run("iptables", "-w", "-I", "FORWARD", "1", "-j", $"{env.ChainPrefix}-ISOLATION-1"));
+        }
+        Assert.False(NetTestEnvironment.Ping(nsA.Path, b.IpAddress.ToString()));
     }
 
     [Fact]
@@ -126,6 +138,45 @@ public sealed class BridgeDriverTests
         {
             ports.Release(owner);
         }
+    }
+
+    [Fact]
+    public async Task EnsureNetwork_restores_a_missing_bridge_and_rules_and_is_idempotent()
+    {
+        await using var env = new NetTestEnvironment();
+        var net = await env.CreateNetworkAsync("e");
+        Assert.Equal(0, Run("ip", "link", "del", net.BridgeName));
+
+        await env.Driver.EnsureNetworkAsync(net);
+        await env.Driver.EnsureNetworkAsync(net);
+
+        Assert.True(Directory.Exists($"/sys/class/net/{net.BridgeName}"));
+        var rules = NetTestEnvironment.IptablesSave().Split('\n');
+        Assert.Single(rules, r => r == $"-A {env.ChainPrefix}-ISOLATION-2 -o {net.BridgeName} -j DROP");
+        var ns = env.CreateNetns("e1");
+        var r = await env.AttachAsync(net, "e1" + env.Tag, ns);
+        Assert.True(NetTestEnvironment.Ping(ns.Path, net.EffectiveGateway.ToString()));
+        Assert.True(net.Subnet.Contains(r.IpAddress));
+    }
+
+    [Fact]
+    public async Task Creating_a_network_over_an_existing_interface_fails_and_leaves_it_alone()
+    {
+        await using var env = new NetTestEnvironment();
+        var net = await env.CreateNetworkAsync("d");
+        var clash = net with { Name = net.Name + "x", Subnet = NetTestEnvironment.NextSubnet() };
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => env.Driver.CreateNetworkAsync(clash));
+
+        Assert.Contains(net.BridgeName, e.Message, StringComparison.Ordinal);
+        Assert.True(Directory.Exists($"/sys/class/net/{net.BridgeName}"));
+    }
+
+    private static int Run(string program, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(program, args);
+        p.WaitForExit();
+        return p.ExitCode;
     }
 
     private static string NatRulesOf(string needle) =>

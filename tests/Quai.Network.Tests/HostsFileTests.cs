@@ -35,6 +35,28 @@ public sealed class HostsFileTests
         Assert.Equal("h\n", HostsFile.BuildHostname("h"));
     }
 
+    [Fact]
+    public void An_update_in_place_keeps_the_inode_a_container_has_bind_mounted()
+    {
+        using var temp = new Quai.Testing.TempDir("quai-hosts");
+        var path = temp.Combine("hosts");
+        HostsFile.WriteAtomically(path, "a long first version of the file\n");
+        var before = Inode(path);
+
+        HostsFile.WriteInPlace(path, "short\n");
+
+        Assert.Equal("short\n", File.ReadAllText(path));
+        Assert.Equal(before, Inode(path));
+    }
+
+    private static string Inode(string path)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+        var inode = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return inode;
+    }
+
     [Theory]
     [InlineData("nocolon")]
     [InlineData("db:notanip")]

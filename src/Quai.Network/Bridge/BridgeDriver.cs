@@ -66,6 +66,22 @@ public sealed class BridgeDriver
         }
     }
 
+    /// <summary>
+    /// Re-creates whatever host state of an existing network is missing (after a reboot or a
+    /// daemon restart): the bridge link if gone, and the isolation rules. Idempotent.
+    /// </summary>
+    public async Task EnsureNetworkAsync(BridgeNetworkDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        definition.Validate();
+        if (!LinkExists(definition.BridgeName))
+        {
+            await CreateNetworkAsync(definition, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await isolation.AddAsync(definition.BridgeName, definition.Internal, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Removes a network's host side: isolation rules (and chains once unused), the bridge link, its IPAM leases. Idempotent.</summary>
     public Task RemoveNetworkAsync(BridgeNetworkDefinition definition, CancellationToken cancellationToken = default)
     {

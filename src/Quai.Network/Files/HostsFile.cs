@@ -116,6 +116,19 @@ public static class HostsFile
         }
     }
 
+    /// <summary>
+    /// Rewrites a file that may be bind-mounted into a running container in place (same inode:
+    /// a rename would leave the container looking at the old file), as docker's etchosts.Add does.
+    /// </summary>
+    public static void WriteInPlace(string path, string content)
+    {
+        using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
+        var bytes = new UTF8Encoding(false).GetBytes(content);
+        stream.Write(bytes);
+        stream.SetLength(bytes.Length);
+        stream.Flush(flushToDisk: true);
+    }
+
     private static void Append(StringBuilder content, HostsEntry entry) =>
         content.Append(entry.Address).Append('\t').Append(entry.Names).Append('\n');
 }

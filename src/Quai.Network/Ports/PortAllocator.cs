@@ -152,6 +152,11 @@ public sealed class PortAllocator : IDisposable
             }
         }
         var address = port.HostIp.Length == 0 ? IPAddress.Any : IPAddress.Parse(port.HostIp);
+        if (port.Protocol == "sctp")
+        {
+            // .NET has no SCTP sockets: SCTP ports are tracked among our own owners only.
+            return new Reservation(new PortMapping(port.HostIp, hostPort, port.ContainerPort, port.Protocol), new Socket(SocketType.Dgram, ProtocolType.Udp));
+        }
         var socketType = port.Protocol == "udp" ? SocketType.Dgram : SocketType.Stream;
         var protocolType = port.Protocol == "udp" ? ProtocolType.Udp : ProtocolType.Tcp;
         var socket = new Socket(address.AddressFamily, socketType, protocolType);
