@@ -38,6 +38,25 @@ public sealed class BridgeDriverTests
     }
 
     [Fact]
+    public async Task CHECK_passes_for_a_live_attachment_and_fails_once_the_interface_is_gone()
+    {
+        await using var env = new NetTestEnvironment();
+        var net = await env.CreateNetworkAsync("k");
+        var ns = env.CreateNetns("k1");
+        var id = "k1" + env.Tag;
+        await env.AttachAsync(net, id, ns);
+        var list = env.Driver.GetNetworkList(net);
+        var runtime = new Quai.Network.Cni.CniRuntimeConf { ContainerId = id, NetnsPath = ns.Path };
+
+        await list.CheckAsync(runtime);
+
+        NetTestEnvironment.Exec(ns.Path, "ip", "link", "del", "eth0");
+        var e = await Assert.ThrowsAsync<Quai.Network.Cni.CniException>(() => list.CheckAsync(runtime));
+        Assert.Equal("bridge", e.Plugin);
+        Assert.Equal("CHECK", e.Command);
+    }
+
+    [Fact]
     public async Task A_specific_address_and_mac_are_honoured()
     {
         await using var env = new NetTestEnvironment();

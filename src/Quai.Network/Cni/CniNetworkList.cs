@@ -75,7 +75,7 @@ public sealed class CniNetworkList
                 previous = string.IsNullOrWhiteSpace(stdout) ? previous : stdout;
             }
         }
-        catch (Exception e) when (e is CniException or IOException or InvalidOperationException)
+        catch (Exception)
         {
             try
             {

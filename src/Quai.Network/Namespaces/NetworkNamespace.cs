@@ -121,6 +121,8 @@ public sealed class NetworkNamespace
     /// Runs <paramref name="action"/> on a new thread that has joined the network namespace at
     /// <paramref name="netnsPath"/>; sockets it creates stay in that namespace for their lifetime
     /// and may be used from any thread afterwards. The thread returns to its namespace and ends.
+    /// Keep <paramref name="action"/> synchronous and short: a thread started (or a thread-pool
+    /// worker injected) from inside it would inherit the container's namespace for good.
     /// </summary>
     public static T RunInside<T>(string netnsPath, Func<T> action)
     {
