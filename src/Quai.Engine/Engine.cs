@@ -28,7 +28,9 @@ public sealed class Engine : IDisposable
         Events = new EventBus();
         Images = new ImageService(options, Events);
         Volumes = new VolumeService(options.VolumesDir, Events);
-        Containers = new ContainerService(options, Images, Images.Snapshots, Volumes, Events, loggers.CreateLogger("Quai.Engine.Containers"));
+        Networks = new Networks.NetworkService(options, Events, loggers.CreateLogger("Quai.Engine.Networks"));
+        Containers = new ContainerService(options, Images, Images.Snapshots, Volumes, Networks, Events, loggers.CreateLogger("Quai.Engine.Containers"));
+        Networks.Containers = Containers.All;
         Exec = new ExecService(options, Containers, Events);
         Images.Users = Containers.ImageUsers;
         Containers.HealthProbe = Exec.RunAsync;
@@ -47,6 +49,9 @@ public sealed class Engine : IDisposable
     /// <summary>Volumes.</summary>
     public VolumeService Volumes { get; }
 
+    /// <summary>Networks.</summary>
+    public Networks.NetworkService Networks { get; }
+
     /// <summary>Containers.</summary>
     public ContainerService Containers { get; }
 
@@ -57,7 +62,11 @@ public sealed class Engine : IDisposable
     public DateTimeOffset Started { get; }
 
     /// <summary>Finds the containers again after a daemon restart; call once before serving.</summary>
-    public Task InitializeAsync(CancellationToken ct) => Containers.RestoreAsync(ct);
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        await Networks.InitializeAsync(ct).ConfigureAwait(false);
+        await Containers.RestoreAsync(ct).ConfigureAwait(false);
+    }
 
     /// <inheritdoc/>
     public void Dispose() => Containers.Shutdown();

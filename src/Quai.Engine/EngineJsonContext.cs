@@ -8,5 +8,6 @@ namespace Quai.Engine;
 [JsonSourceGenerationOptions(WriteIndented = false, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ContainerRecord))]
 [JsonSerializable(typeof(VolumeRecord))]
+[JsonSerializable(typeof(Quai.Engine.Networks.NetworkRecord))]
 [JsonSerializable(typeof(List<Quai.Images.Snapshots.MountSpec>))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext;

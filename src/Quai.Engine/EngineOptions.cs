@@ -39,6 +39,18 @@ public sealed class EngineOptions
     /// <summary>Upstream DNS servers ("dns" in daemon.json).</summary>
     public List<string> Dns { get; init; } = [];
 
+    /// <summary>The default bridge network's address and prefix ("bip" in daemon.json), e.g. 172.30.0.1/16.</summary>
+    public string? Bip { get; init; }
+
+    /// <summary>The default bridge's interface name ("bridge" in daemon.json); quai0 by default.</summary>
+    public string? BridgeName { get; init; }
+
+    /// <summary>MTU of the default bridge ("mtu").</summary>
+    public int? Mtu { get; init; }
+
+    /// <summary>Pools for user networks' subnets ("default-address-pools"); docker's defaults when empty.</summary>
+    public IReadOnlyList<Quai.Network.Ipam.AddressPool> AddressPools { get; init; } = [];
+
     /// <summary>Path of the containers' directory.</summary>
     public string ContainersDir => Path.Combine(DataRoot, "containers");
 

@@ -28,6 +28,10 @@ internal sealed class DaemonOptions
     public string? PidFile { get; set; }
     public List<string> Dns { get; } = [];
     public string CgroupParent { get; set; } = "/quai";
+    public string? Bip { get; set; }
+    public string? BridgeName { get; set; }
+    public int? Mtu { get; set; }
+    public List<Quai.Network.Ipam.AddressPool> AddressPools { get; } = [];
 
     /// <summary>Parses the command line (dockerd's spelling), then merges daemon.json under it.</summary>
     public static DaemonOptions Parse(string[] args)
@@ -81,6 +85,9 @@ internal sealed class DaemonOptions
                 case "-p" or "--pidfile": o.PidFile = Value(); break;
                 case "--dns": o.Dns.Add(Value()); break;
                 case "--cgroup-parent": o.CgroupParent = Value(); break;
+                case "--bip": o.Bip = Value(); break;
+                case "-b" or "--bridge": o.BridgeName = Value(); break;
+                case "--mtu": o.Mtu = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "-h" or "--help":
                     Console.Out.Write(Help);
                     Environment.Exit(0);
@@ -159,8 +166,14 @@ internal sealed class DaemonOptions
                     case "pidfile": PidFile ??= p.Value.GetString(); break;
                     case "dns": Dns.AddRange(p.Value.EnumerateArray().Select(e => e.GetString()!)); break;
                     case "cgroup-parent": CgroupParent = p.Value.GetString()!; break;
-                    case "bridge" or "bip" or "default-address-pools" or "fixed-cidr" or "ip" or "iptables" or "ip-forward" or "ip-masq" or "mtu" or "dns-search" or "dns-opts":
-                        // Networking options (issue #5) are read by the network layer.
+                    case "bip": Bip ??= p.Value.GetString(); break;
+                    case "bridge": BridgeName ??= p.Value.GetString(); break;
+                    case "mtu": Mtu ??= p.Value.GetInt32(); break;
+                    case "default-address-pools":
+                        foreach (var pool in p.Value.EnumerateArray())
+                        {
+                            AddressPools.Add(Quai.Network.Ipam.AddressPool.Parse(pool.GetProperty("base").GetString()!, pool.GetProperty("size").GetInt32()));
+                        }
                         break;
                     default:
                         throw new ArgumentException($"unable to configure the daemon with file {ConfigFile}: the following directives don't match any configuration option: {p.Name}");

@@ -102,6 +102,10 @@ internal static class Program
             LiveRestore = options.LiveRestore,
             CgroupParent = options.CgroupParent,
             Dns = options.Dns,
+            Bip = options.Bip,
+            BridgeName = options.BridgeName,
+            Mtu = options.Mtu,
+            AddressPools = options.AddressPools,
         };
         using var engine = new Engine.Engine(engineOptions, loggers);
         await engine.InitializeAsync(CancellationToken.None).ConfigureAwait(false);

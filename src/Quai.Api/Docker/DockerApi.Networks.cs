@@ -6,54 +6,49 @@ namespace Quai.Api.Docker;
 
 public sealed partial class DockerApi
 {
-    /// <summary>
-    /// Docker's three predefined networks. Bridge and user-defined networks come with Quai.Network
-    /// (issue #5); until then a container on "bridge" gets an isolated namespace with loopback only,
-    /// and creating networks is refused with a clear error.
-    /// </summary>
     private void MapNetworks(Router r)
     {
-        r.MapGet("/networks", ctx => ctx.Response.WriteJsonAsync(BuiltinNetworks(), ApiJsonContext.Default.ListNetwork, ctx.RequestAborted));
+        r.MapGet("/networks", ctx => ctx.Response.WriteJsonAsync(_engine.Networks.List(Filters.Parse(Q(ctx, "filters"))), ApiJsonContext.Default.ListNetwork, ctx.RequestAborted));
         r.MapGet("/networks/{id}", ctx =>
         {
-            var id = Id(ctx);
-            var n = BuiltinNetworks().FirstOrDefault(n => n.Name == id || n.Id == id || (id.Length >= 3 && n.Id!.StartsWith(id, StringComparison.Ordinal)))
-                ?? throw new EngineException(EngineErrorKind.NotFound, $"network {id} not found");
-            return ctx.Response.WriteJsonAsync(n, ApiJsonContext.Default.Network, ctx.RequestAborted);
+            var n = _engine.Networks.Get(Id(ctx));
+            return ctx.Response.WriteJsonAsync(_engine.Networks.ToApi(n), ApiJsonContext.Default.Network, ctx.RequestAborted);
         });
-        r.MapPost("/networks/create", _ => throw new ApiException(ErrorKind.NotImplemented, "user-defined networks are not available in this build of quaid yet (bridge, host and none are)"));
-        r.MapPost("/networks/prune", ctx => ctx.Response.WriteJsonAsync(new NetworkPruneResponse { NetworksDeleted = [] }, ApiJsonContext.Default.NetworkPruneResponse, ctx.RequestAborted));
-    }
-
-    private List<Network> BuiltinNetworks()
-    {
-        var containers = _engine.Containers.All();
-        Network Make(string name, string driver, string id) => new()
+        r.MapPost("/networks/create", async ctx =>
         {
-            Name = name,
-            Id = id,
-            Created = Engine.Containers.ContainerService.Rfc3339(_engine.Started),
-            Scope = "local",
-            Driver = driver,
-            EnableIPv4 = true,
-            EnableIPv6 = false,
-            IPAM = new IPAM { Driver = "default", Options = [], Config = [] },
-            Internal = false,
-            Attachable = false,
-            Ingress = false,
-            Containers = containers.Where(c => c.HostConfig.NetworkMode == name && c.State.IsRunning)
-                .ToDictionary(c => c.Id, c => new NetworkContainer { Name = c.Name, EndpointID = "", MacAddress = "", IPv4Address = "", IPv6Address = "" }),
-            Options = [],
-            Labels = [],
-        };
-        return
-        [
-            Make("bridge", "bridge", StableId("bridge")),
-            Make("host", "host", StableId("host")),
-            Make("none", "null", StableId("none")),
-        ];
+            var request = await ReadJsonAsync(ctx, ApiJsonContext.Default.NetworkCreateRequest).ConfigureAwait(false)
+                ?? throw new EngineException(EngineErrorKind.InvalidArgument, "network create needs a JSON body with a Name");
+            var n = await _engine.Networks.CreateAsync(request, ctx.RequestAborted).ConfigureAwait(false);
+            ctx.Response.StatusCode = 201;
+            await ctx.Response.WriteJsonAsync(new NetworkCreateResponse { Id = n.Id, Warning = "" }, ApiJsonContext.Default.NetworkCreateResponse, ctx.RequestAborted).ConfigureAwait(false);
+        });
+        r.MapDelete("/networks/{id}", async ctx =>
+        {
+            await _engine.Networks.RemoveAsync(Id(ctx), ctx.RequestAborted).ConfigureAwait(false);
+            await NoContentAsync(ctx).ConfigureAwait(false);
+        });
+        r.MapPost("/networks/{id}/connect", async ctx =>
+        {
+            var body = await ReadJsonAsync(ctx, ApiJsonContext.Default.NetworkConnectRequest).ConfigureAwait(false)
+                ?? throw new EngineException(EngineErrorKind.InvalidArgument, "network connect needs a JSON body with a Container");
+            await _engine.Containers.ConnectNetworkAsync(Id(ctx), body.Container ?? "", body.EndpointConfig, ctx.RequestAborted).ConfigureAwait(false);
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentLength = 0;
+            await ctx.Response.StartAsync(ctx.RequestAborted).ConfigureAwait(false);
+        });
+        r.MapPost("/networks/{id}/disconnect", async ctx =>
+        {
+            var body = await ReadJsonAsync(ctx, ApiJsonContext.Default.NetworkDisconnectRequest).ConfigureAwait(false)
+                ?? throw new EngineException(EngineErrorKind.InvalidArgument, "network disconnect needs a JSON body with a Container");
+            await _engine.Containers.DisconnectNetworkAsync(Id(ctx), body.Container ?? "", ctx.RequestAborted).ConfigureAwait(false);
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentLength = 0;
+            await ctx.Response.StartAsync(ctx.RequestAborted).ConfigureAwait(false);
+        });
+        r.MapPost("/networks/prune", async ctx =>
+        {
+            var deleted = await _engine.Networks.PruneAsync(Filters.Parse(Q(ctx, "filters")), ctx.RequestAborted).ConfigureAwait(false);
+            await ctx.Response.WriteJsonAsync(new NetworkPruneResponse { NetworksDeleted = deleted }, ApiJsonContext.Default.NetworkPruneResponse, ctx.RequestAborted).ConfigureAwait(false);
+        });
     }
-
-    private string StableId(string name) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Daemon.Id + "/network/" + name)));
 }

@@ -98,8 +98,8 @@ public sealed partial class ContainerService
                 HostnamePath = Path.Combine(dir, "hostname"),
                 HostsPath = Path.Combine(dir, "hosts"),
                 ResolvConfPath = Path.Combine(dir, "resolv.conf"),
-                NetworkSettings = new NetworkSettings { Ports = [], Networks = [] },
             };
+            _networks.PlanMembership(record);
             await CopyUpVolumesAsync(record, ct).ConfigureAwait(false);
             _store.Add(record);
             Publish(record, "create");

@@ -25,6 +25,7 @@ public sealed partial class ContainerService
                     {
                         c.State.Status = "running";
                     }
+                    _networks.Restore(c);
                     _ = MonitorAsync(c, run);
                     StartHealthCheck(c);
                     continue;

@@ -38,28 +38,30 @@ public sealed partial class ContainerService
         var dir = _store.Dir(c.Id);
         var shimDir = ShimDir(c.Id);
         var runtime = RuntimeOf(c);
+        var networkAttached = false;
         try
         {
             CleanShimDir(shimDir);
             Directory.CreateDirectory(shimDir);
             Directory.CreateDirectory(Path.Combine(dir, "rootfs"));
-            await EtcFiles.WriteAsync(c, _options, ct).ConfigureAwait(false);
 
             var upper = await _snapshots.FsPathAsync(c.SnapshotKey, ct).ConfigureAwait(false);
             var lowers = await _snapshots.ParentPathsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
             var user = UserResolver.Resolve(c.Config.User, c.HostConfig.GroupAdd, new LayeredRootfs([upper, .. lowers]));
-            var netns = ResolveNetworkNamespace(c);
+            var initPath = c.HostConfig.Init == true ? FindInit() : null;
+            var mounts = await _snapshots.MountsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+            var mountsFile = Path.Combine(shimDir, "rootfs-mounts.json");
+            JsonFile.Write(mountsFile, [.. mounts], EngineJsonContext.Default.ListMountSpec);
+
+            var netns = await AttachNetworkAsync(c, ct).ConfigureAwait(false);
+            networkAttached = true;
             var spec = SpecBuilder.Build(c, new SpecBuilder.Inputs(
                 user,
                 netns.Path,
                 netns.Host,
                 _options.CgroupParent.TrimEnd('/') + "/" + c.Id,
-                c.HostConfig.Init == true ? FindInit() : null));
+                initPath));
             await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), System.Text.Json.JsonSerializer.Serialize(spec, OciJson.Compact.Spec), ct).ConfigureAwait(false);
-
-            var mounts = await _snapshots.MountsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
-            var mountsFile = Path.Combine(shimDir, "rootfs-mounts.json");
-            JsonFile.Write(mountsFile, [.. mounts], EngineJsonContext.Default.ListMountSpec);
 
             var logConfig = c.HostConfig.LogConfig?.Config ?? [];
             var handle = await ShimLauncher.StartAsync(new ShimOptions
@@ -116,13 +118,23 @@ public sealed partial class ContainerService
         }
         catch (ShimException e)
         {
+            await UndoNetworkAsync(c, networkAttached).ConfigureAwait(false);
             SetStartError(c, e.Message);
             throw StartFailure(e.Message);
         }
         catch (EngineException e) when (e.Kind != EngineErrorKind.NotModified)
         {
+            await UndoNetworkAsync(c, networkAttached).ConfigureAwait(false);
             SetStartError(c, e.Message);
             throw;
+        }
+    }
+
+    private async Task UndoNetworkAsync(ContainerRecord c, bool attached)
+    {
+        if (attached && !_running.ContainsKey(c.Id))
+        {
+            await ReleaseNetworkAsync(c).ConfigureAwait(false);
         }
     }
 
@@ -147,25 +159,6 @@ public sealed partial class ContainerService
             ? EngineErrorKind.InvalidArgument
             : EngineErrorKind.Internal;
         return new EngineException(kind, "failed to create task for container: OCI runtime create failed: " + message + ": unknown");
-    }
-
-    private (string? Path, bool Host) ResolveNetworkNamespace(ContainerRecord c)
-    {
-        var mode = c.HostConfig.NetworkMode ?? "bridge";
-        if (mode == "host")
-        {
-            return (null, true);
-        }
-        if (mode.StartsWith("container:", StringComparison.Ordinal))
-        {
-            var other = _store.Get(mode["container:".Length..]);
-            if (!IsRunning(other))
-            {
-                throw EngineException.Conflict($"cannot join network namespace of a non running container: container {other.Id} is not running");
-            }
-            return ($"/proc/{other.State.Pid}/ns/net", false);
-        }
-        return NetworkNamespaceFor(c);
     }
 
     private static string? FindInit()

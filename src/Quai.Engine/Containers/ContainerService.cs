@@ -20,18 +20,20 @@ public sealed partial class ContainerService
     private readonly ImageService _images;
     private readonly OverlaySnapshotter _snapshots;
     private readonly VolumeService _volumes;
+    private readonly Networks.NetworkService _networks;
     private readonly EventBus _events;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, RunState> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
 
-    internal ContainerService(EngineOptions options, ImageService images, OverlaySnapshotter snapshots, VolumeService volumes, EventBus events, ILogger logger)
+    internal ContainerService(EngineOptions options, ImageService images, OverlaySnapshotter snapshots, VolumeService volumes, Networks.NetworkService networks, EventBus events, ILogger logger)
     {
         _options = options;
         _images = images;
         _snapshots = snapshots;
         _volumes = volumes;
+        _networks = networks;
         _events = events;
         _logger = logger;
         _store = new ContainerStore(options.ContainersDir);
