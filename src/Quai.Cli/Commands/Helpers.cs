@@ -89,7 +89,7 @@ internal static class Helpers
         }
         // Go templates take "\t" literally; docker also turns the two characters \t into a tab.
         body = body.Replace("\\t", "\t", StringComparison.Ordinal).Replace("\\n", "\n", StringComparison.Ordinal);
-        var template = GoTemplate.Parse(body);
+        var template = GoTemplate.Parse(body).ForListRows();
         var sb = new StringBuilder();
         if (isTable)
         {

@@ -77,8 +77,14 @@ internal static class NetworkCommands
             var format = f.Str("format") ?? (f.Bool("quiet") ? "{{.ID}}" : "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}");
             Helpers.PrintRows(ctx, format, rows, new Dictionary<string, string>
             {
-                ["ID"] = "NETWORK ID", ["Name"] = "NAME", ["Driver"] = "DRIVER", ["Scope"] = "SCOPE", ["IPv6"] = "IPV6",
-                ["Internal"] = "INTERNAL", ["Labels"] = "LABELS", ["CreatedAt"] = "CREATED AT",
+                ["ID"] = "NETWORK ID",
+                ["Name"] = "NAME",
+                ["Driver"] = "DRIVER",
+                ["Scope"] = "SCOPE",
+                ["IPv6"] = "IPV6",
+                ["Internal"] = "INTERNAL",
+                ["Labels"] = "LABELS",
+                ["CreatedAt"] = "CREATED AT",
             });
             return 0;
         })

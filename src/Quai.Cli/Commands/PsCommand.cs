@@ -46,7 +46,8 @@ internal static class PsCommand
     {
         var limit = f.Bool("latest") ? 1 : f.Int("last", -1);
         var format = f.Str("format");
-        var wantSize = f.Bool("size") || (format?.Contains(".Size", StringComparison.Ordinal) ?? false);
+        // docker asks the daemon for sizes only when they will be shown (-s, a .Size field, or JSON rows).
+        var wantSize = f.Bool("size") || format is not null && (format.Contains(".Size", StringComparison.Ordinal) || format == "json" || format.Contains("json .}}", StringComparison.Ordinal));
         var query = Helpers.Query(
             ("all", f.Bool("all") || limit > 0 ? "1" : null),
             ("limit", limit > 0 ? limit.ToString(System.Globalization.CultureInfo.InvariantCulture) : null),

@@ -24,15 +24,27 @@ internal static class SystemCommands
                 Helpers.PrintRows(ctx, "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}",
                     images.SelectMany(i => ImagesCommand.Rows(i!, false, DateTimeOffset.UtcNow)), new Dictionary<string, string>
                     {
-                        ["Repository"] = "REPOSITORY", ["Tag"] = "TAG", ["ID"] = "IMAGE ID", ["CreatedSince"] = "CREATED",
-                        ["Size"] = "SIZE", ["SharedSize"] = "SHARED SIZE", ["UniqueSize"] = "UNIQUE SIZE", ["Containers"] = "CONTAINERS",
+                        ["Repository"] = "REPOSITORY",
+                        ["Tag"] = "TAG",
+                        ["ID"] = "IMAGE ID",
+                        ["CreatedSince"] = "CREATED",
+                        ["Size"] = "SIZE",
+                        ["SharedSize"] = "SHARED SIZE",
+                        ["UniqueSize"] = "UNIQUE SIZE",
+                        ["Containers"] = "CONTAINERS",
                     });
                 await ctx.Out.WriteLineAsync("\nContainers space usage:\n").ConfigureAwait(false);
                 Helpers.PrintRows(ctx, "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.LocalVolumes}}\t{{.Size}}\t{{.RunningFor}}\t{{.Status}}\t{{.Names}}",
                     containers.Select(c => PsCommand.Row(c!, false, DateTimeOffset.UtcNow)), new Dictionary<string, string>
                     {
-                        ["ID"] = "CONTAINER ID", ["Image"] = "IMAGE", ["Command"] = "COMMAND", ["LocalVolumes"] = "LOCAL VOLUMES",
-                        ["Size"] = "SIZE", ["RunningFor"] = "CREATED", ["Status"] = "STATUS", ["Names"] = "NAMES",
+                        ["ID"] = "CONTAINER ID",
+                        ["Image"] = "IMAGE",
+                        ["Command"] = "COMMAND",
+                        ["LocalVolumes"] = "LOCAL VOLUMES",
+                        ["Size"] = "SIZE",
+                        ["RunningFor"] = "CREATED",
+                        ["Status"] = "STATUS",
+                        ["Names"] = "NAMES",
                     });
                 await ctx.Out.WriteLineAsync("\nLocal Volumes space usage:\n").ConfigureAwait(false);
                 Helpers.PrintRows(ctx, "table {{.Name}}\t{{.Links}}\t{{.Size}}", volumes.Select(v => new JsonObject
@@ -63,7 +75,11 @@ internal static class SystemCommands
             };
             Helpers.PrintRows(ctx, f.Str("format") ?? "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}", rows, new Dictionary<string, string>
             {
-                ["Type"] = "TYPE", ["TotalCount"] = "TOTAL", ["Active"] = "ACTIVE", ["Size"] = "SIZE", ["Reclaimable"] = "RECLAIMABLE",
+                ["Type"] = "TYPE",
+                ["TotalCount"] = "TOTAL",
+                ["Active"] = "ACTIVE",
+                ["Size"] = "SIZE",
+                ["Reclaimable"] = "RECLAIMABLE",
             });
             return 0;
         })

@@ -31,7 +31,7 @@ internal static class VersionCommand
         {
             ["Platform"] = new JsonObject { ["Name"] = "" },
             ["Version"] = CliInfo.Version,
-            ["ApiVersion"] = ctx.Client.Version ?? ApiVersion.Client,
+            ["APIVersion"] = ctx.Client.Version ?? ApiVersion.Client,
             ["DefaultAPIVersion"] = ApiVersion.Client,
             ["GoVersion"] = RuntimeInformation.FrameworkDescription,
             ["GitCommit"] = "",
@@ -42,7 +42,14 @@ internal static class VersionCommand
         };
         if (f.Str("format") is { } format)
         {
-            var data = new JsonObject { ["Client"] = client, ["Server"] = server?.DeepClone() };
+            // Go field names of docker's types.Version, which the templates use (APIVersion, not the JSON's ApiVersion).
+            var serverData = server?.DeepClone() as JsonObject;
+            if (serverData is not null)
+            {
+                serverData["APIVersion"] = serverData["ApiVersion"]?.DeepClone();
+                serverData["MinAPIVersion"] = serverData["MinAPIVersion"]?.DeepClone();
+            }
+            var data = new JsonObject { ["Client"] = client, ["Server"] = serverData };
             await ctx.Out.WriteLineAsync(GoTemplate.Parse(format).Execute(data)).ConfigureAwait(false);
         }
         else
@@ -62,7 +69,7 @@ internal static class VersionCommand
     internal static string Render(JsonObject client, JsonNode? server)
     {
         var sb = new StringBuilder();
-        var apiVersion = Helpers.S(client, "ApiVersion");
+        var apiVersion = Helpers.S(client, "APIVersion");
         var defaultApi = Helpers.S(client, "DefaultAPIVersion");
         sb.Append("Client:\n");
         sb.Append(" Version:\t").Append(Helpers.S(client, "Version")).Append('\n');

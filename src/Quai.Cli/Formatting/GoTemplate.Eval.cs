@@ -124,7 +124,7 @@ public sealed partial class GoTemplate
         {
             case "json":
                 Require(name, args, 1);
-                return Json(args[0]);
+                return EscapeHtmlInRootJson && _root is not null && ReferenceEquals(args[0], _root) ? RowJson(_root) : Json(args[0]);
             case "index":
                 var target = args[0];
                 foreach (var k in args.Skip(1))
@@ -236,17 +236,30 @@ public sealed partial class GoTemplate
         _ => Print(v),
     };
 
-    /// <summary>Go's json function: json.Marshal of the value (HTML-escaped, compact).</summary>
+    // A list row marshals its fields, not its methods: ps's .Label "k" (kept in the row as the
+    // labels map) is not one of them.
+    private static string RowJson(JsonNode root)
+    {
+        if (root is JsonObject o && o.ContainsKey("Label"))
+        {
+            var copy = (JsonObject)o.DeepClone();
+            copy.Remove("Label");
+            return GoJson.Serialize(copy);
+        }
+        return GoJson.Serialize(root);
+    }
+
+    /// <summary>docker's json template function: compact JSON without HTML escaping.</summary>
     private static string Json(object? v) => v switch
     {
         NoValue => "null",
-        JsonNode n => GoJson.Serialize(n),
+        JsonNode n => GoJson.Serialize(n, escapeHtml: false),
         null => "null",
-        string s => GoJson.Serialize(JsonValue.Create(s)),
+        string s => GoJson.Serialize(JsonValue.Create(s), escapeHtml: false),
         long l => l.ToString(CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         List<object?> l => "[" + string.Join(',', l.Select(Json)) + "]",
-        _ => GoJson.Serialize(JsonValue.Create(v.ToString())),
+        _ => GoJson.Serialize(JsonValue.Create(v.ToString()), escapeHtml: false),
     };
 
     /// <summary>Go's fmt %v of a decoded JSON value: maps as map[k:v] (sorted keys), slices as [a b].</summary>

@@ -18,6 +18,15 @@ public sealed partial class GoTemplate
 
     private GoTemplate(List<Node> nodes) => _nodes = nodes;
 
+    private GoTemplate(GoTemplate other, bool escapeRoot)
+    {
+        _nodes = other._nodes;
+        EscapeHtmlInRootJson = escapeRoot;
+    }
+
+    /// <summary>This template with <see cref="EscapeHtmlInRootJson"/> set.</summary>
+    public GoTemplate ForListRows() => new(this, escapeRoot: true);
+
     /// <summary>Parses <paramref name="text"/>.</summary>
     /// <exception cref="FormatException">Unbalanced braces or an unknown keyword, with docker's "template parsing error:" prefix.</exception>
     public static GoTemplate Parse(string text)
@@ -31,10 +40,20 @@ public sealed partial class GoTemplate
         return new GoTemplate(nodes);
     }
 
+    private JsonNode? _root;
+
+    /// <summary>
+    /// When set, `{{json .}}` of the whole row escapes &lt; &gt; &amp; as docker's list formatters do
+    /// (their rows marshal themselves with json.Marshal); every other `json` call does not
+    /// (docker's template func uses an encoder with SetEscapeHTML(false)).
+    /// </summary>
+    public bool EscapeHtmlInRootJson { get; init; }
+
     /// <summary>Runs the template on <paramref name="data"/>.</summary>
     public string Execute(JsonNode? data)
     {
         var sb = new StringBuilder();
+        _root = data;
         Run(_nodes, data, sb);
         return sb.ToString();
     }

@@ -22,7 +22,7 @@ public class GoTemplateTests
     [InlineData("{{.Config.Labels}}", "map[a:1 b:2]")]
     [InlineData("{{.Config.Env}}", "<nil>")]
     [InlineData("{{.Nope}}", "<no value>")]
-    [InlineData("{{json .Config.Cmd}}", "[\"sh\",\"-c\",\"echo \\u003chi\\u003e\"]")]
+    [InlineData("{{json .Config.Cmd}}", "[\"sh\",\"-c\",\"echo <hi>\"]")]
     [InlineData("{{json .Config.Labels}}", "{\"b\":\"2\",\"a\":\"1\"}")]
     [InlineData("{{index .Config.Labels \"a\"}}", "1")]
     [InlineData("{{index .Config.Cmd 1}}", "-c")]
@@ -38,6 +38,14 @@ public class GoTemplateTests
     [InlineData("{{- .Id -}}  x", "abcx")]
     [InlineData("{{eq .State.Status \"running\"}}", "true")]
     public void Evaluates(string template, string expected) => Assert.Equal(expected, Run(template));
+
+    [Fact]
+    public void ListRowsEscapeHtmlOnlyInJsonOfTheWholeRow()
+    {
+        var row = JsonNode.Parse("{\"Digest\":\"<none>\"}");
+        Assert.Equal("{\"Digest\":\"\\u003cnone\\u003e\"} \"<none>\"", GoTemplate.Parse("{{json .}} {{json .Digest}}").ForListRows().Execute(row));
+        Assert.Equal("{\"Digest\":\"<none>\"}", GoTemplate.Parse("{{json .}}").Execute(row));
+    }
 
     [Fact]
     public void ParseErrorsNameTheProblem()
