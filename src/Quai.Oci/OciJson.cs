@@ -19,6 +19,7 @@ namespace Quai.Oci;
 [JsonSerializable(typeof(State))]
 [JsonSerializable(typeof(List<State>))]
 [JsonSerializable(typeof(Features))]
+[JsonSerializable(typeof(LinuxResources))]
 [JsonSerializable(typeof(Descriptor))]
 [JsonSerializable(typeof(Manifest))]
 [JsonSerializable(typeof(ImageIndex))]

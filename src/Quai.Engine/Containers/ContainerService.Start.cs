@@ -1,0 +1,358 @@
+using Microsoft.Extensions.Logging;
+using Quai.Engine.Store;
+using Quai.Oci;
+using Quai.Shim.Client;
+
+namespace Quai.Engine.Containers;
+
+public sealed partial class ContainerService
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<int>> _nextExit = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _removed = new(StringComparer.Ordinal);
+
+    /// <summary>POST /containers/{id}/start. 304 (NotModified) when it already runs.</summary>
+    public async Task StartAsync(string nameOrId, CancellationToken ct)
+    {
+        var c = _store.Get(nameOrId);
+        using (await LockAsync(c.Id, ct).ConfigureAwait(false))
+        {
+            if (c.State.Status == "removing")
+            {
+                throw EngineException.Conflict($"container is marked for removal and cannot be started");
+            }
+            if (IsRunning(c))
+            {
+                if (c.State.Status == "paused")
+                {
+                    throw EngineException.Conflict($"cannot start a paused container, try unpause instead");
+                }
+                throw new EngineException(EngineErrorKind.NotModified, $"container {c.Id} is already running");
+            }
+            c.ManuallyStopped = false;
+            await StartLockedAsync(c, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartLockedAsync(ContainerRecord c, CancellationToken ct)
+    {
+        var dir = _store.Dir(c.Id);
+        var shimDir = ShimDir(c.Id);
+        var runtime = RuntimeOf(c);
+        try
+        {
+            CleanShimDir(shimDir);
+            Directory.CreateDirectory(shimDir);
+            Directory.CreateDirectory(Path.Combine(dir, "rootfs"));
+            await EtcFiles.WriteAsync(c, _options, ct).ConfigureAwait(false);
+
+            var upper = await _snapshots.FsPathAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+            var lowers = await _snapshots.ParentPathsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+            var user = UserResolver.Resolve(c.Config.User, c.HostConfig.GroupAdd, new LayeredRootfs([upper, .. lowers]));
+            var netns = ResolveNetworkNamespace(c);
+            var spec = SpecBuilder.Build(c, new SpecBuilder.Inputs(
+                user,
+                netns.Path,
+                netns.Host,
+                _options.CgroupParent.TrimEnd('/') + "/" + c.Id,
+                c.HostConfig.Init == true ? FindInit() : null));
+            await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), System.Text.Json.JsonSerializer.Serialize(spec, OciJson.Compact.Spec), ct).ConfigureAwait(false);
+
+            var mounts = await _snapshots.MountsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+            var mountsFile = Path.Combine(shimDir, "rootfs-mounts.json");
+            JsonFile.Write(mountsFile, [.. mounts], EngineJsonContext.Default.ListMountSpec);
+
+            var logConfig = c.HostConfig.LogConfig?.Config ?? [];
+            var handle = await ShimLauncher.StartAsync(new ShimOptions
+            {
+                ShimPath = _options.ShimPath,
+                Id = c.Id,
+                Bundle = dir,
+                StateDir = shimDir,
+                RuntimePath = runtime.Path,
+                RuntimeRoot = runtime.Root,
+                Terminal = c.Config.Tty == true,
+                Stdin = c.Config.OpenStdin == true,
+                StdinOnce = c.Config.StdinOnce == true,
+                LogPath = c.LogPath.Length == 0 ? null : c.LogPath,
+                LogMaxSize = logConfig.TryGetValue("max-size", out var ms) ? ParseSize(ms) : 0,
+                LogMaxFile = logConfig.TryGetValue("max-file", out var mf) && int.TryParse(mf, out var n) ? n : 1,
+                RootfsMountsFile = mountsFile,
+            }, ct).ConfigureAwait(false);
+
+            var run = new RunState { Shim = new ShimClient(shimDir) };
+            _running[c.Id] = run;
+            try
+            {
+                await ConnectPendingAttachesAsync(c, run.Shim, ct).ConfigureAwait(false);
+                await runtime.StartAsync(c.Id, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                _running.TryRemove(c.Id, out _);
+                await runtime.KillAsync(c.Id, 9, all: true, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await run.Shim.WaitAsync(timeout.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                throw;
+            }
+
+            lock (c)
+            {
+                c.State.Status = "running";
+                c.State.Pid = handle.Pid;
+                c.State.Error = "";
+                c.State.OomKilled = false;
+                c.State.StartedAt = DateTimeOffset.UtcNow;
+                c.State.ExitCode = 0;
+                c.StartedBefore = true;
+                if (c.Config.Healthcheck is { Test: not ["NONE"] and { Count: > 0 } })
+                {
+                    c.State.Health = new Quai.Api.Models.Health { Status = "starting", FailingStreak = 0, Log = [] };
+                }
+            }
+            _store.Save(c);
+            Publish(c, "start");
+            _ = MonitorAsync(c, run);
+            StartHealthCheck(c);
+        }
+        catch (ShimException e)
+        {
+            SetStartError(c, e.Message);
+            throw StartFailure(e.Message);
+        }
+        catch (EngineException e) when (e.Kind != EngineErrorKind.NotModified)
+        {
+            SetStartError(c, e.Message);
+            throw;
+        }
+    }
+
+    private void SetStartError(ContainerRecord c, string message)
+    {
+        lock (c)
+        {
+            c.State.Error = message;
+            c.State.Status = c.StartedBefore ? "exited" : "created";
+            c.State.ExitCode = message.Contains("not found", StringComparison.Ordinal) || message.Contains("no such file", StringComparison.OrdinalIgnoreCase) ? 127
+                : message.Contains("permission denied", StringComparison.OrdinalIgnoreCase) ? 126 : 128;
+            c.State.Pid = 0;
+        }
+        _store.Save(c);
+    }
+
+    /// <summary>docker's wording ("failed to create task for container: … OCI runtime create failed: …"), which
+    /// the docker CLI reads to choose exit code 126 or 127.</summary>
+    private static EngineException StartFailure(string message)
+    {
+        var kind = message.Contains("executable file not found", StringComparison.Ordinal) || message.Contains("no such file or directory", StringComparison.OrdinalIgnoreCase) || message.Contains("permission denied", StringComparison.OrdinalIgnoreCase)
+            ? EngineErrorKind.InvalidArgument
+            : EngineErrorKind.Internal;
+        return new EngineException(kind, "failed to create task for container: OCI runtime create failed: " + message + ": unknown");
+    }
+
+    private (string? Path, bool Host) ResolveNetworkNamespace(ContainerRecord c)
+    {
+        var mode = c.HostConfig.NetworkMode ?? "bridge";
+        if (mode == "host")
+        {
+            return (null, true);
+        }
+        if (mode.StartsWith("container:", StringComparison.Ordinal))
+        {
+            var other = _store.Get(mode["container:".Length..]);
+            if (!IsRunning(other))
+            {
+                throw EngineException.Conflict($"cannot join network namespace of a non running container: container {other.Id} is not running");
+            }
+            return ($"/proc/{other.State.Pid}/ns/net", false);
+        }
+        return NetworkNamespaceFor(c);
+    }
+
+    private static string? FindInit()
+    {
+        foreach (var p in new[] { "/usr/local/lib/quai/docker-init", "/usr/bin/tini-static", "/usr/bin/docker-init" })
+        {
+            if (File.Exists(p))
+            {
+                return p;
+            }
+        }
+        throw EngineException.Invalid("--init needs a static init binary: install Debian's tini package (/usr/bin/tini-static)");
+    }
+
+    private static long ParseSize(string text)
+    {
+        text = text.Trim().ToLowerInvariant();
+        long mul = 1;
+        if (text.EndsWith('b'))
+        {
+            text = text[..^1];
+        }
+        if (text.EndsWith('k'))
+        {
+            mul = 1024;
+        }
+        else if (text.EndsWith('m'))
+        {
+            mul = 1024 * 1024;
+        }
+        else if (text.EndsWith('g'))
+        {
+            mul = 1024L * 1024 * 1024;
+        }
+        text = text.TrimEnd('k', 'm', 'g');
+        return long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n * mul
+            : throw EngineException.Invalid($"invalid log-opt max-size: {text}");
+    }
+
+    private static void CleanShimDir(string shimDir)
+    {
+        if (Directory.Exists(shimDir))
+        {
+            Directory.Delete(shimDir, recursive: true);
+        }
+    }
+
+    /// <summary>Waits for the run's exit through the shim, records it and applies the restart policy.</summary>
+    private async Task MonitorAsync(ContainerRecord c, RunState run)
+    {
+        Quai.Shim.Client.ExitStatus? status = null;
+        while (status is null)
+        {
+            try
+            {
+                status = await run.Shim.WaitAsync(_shutdown.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // The daemon stops; the container keeps running under its shim.
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ShimException)
+            {
+                // The shim is gone without answering: its exit file tells, or the container is lost.
+                status = ShimClient.ReadExitFile(ShimDir(c.Id));
+                if (status is null)
+                {
+                    await Task.Delay(200).ConfigureAwait(false);
+                    if (!Directory.Exists(ShimDir(c.Id)) || !ShimAlive(c.Id))
+                    {
+                        status = ShimClient.ReadExitFile(ShimDir(c.Id)) ?? new Quai.Shim.Client.ExitStatus(255, null, DateTimeOffset.UtcNow, false);
+                    }
+                }
+            }
+        }
+        await OnExitedAsync(c, run, status).ConfigureAwait(false);
+    }
+
+    private bool ShimAlive(string id)
+    {
+        var pidFile = Path.Combine(ShimDir(id), "shim.pid");
+        return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && Directory.Exists("/proc/" + pid);
+    }
+
+    private async Task OnExitedAsync(ContainerRecord c, RunState run, Quai.Shim.Client.ExitStatus status)
+    {
+        _running.TryRemove(c.Id, out _);
+        StopHealthCheck(c.Id);
+        await ReleaseNetworkAsync(c).ConfigureAwait(false);
+        lock (c)
+        {
+            c.State.Status = "exited";
+            c.State.Pid = 0;
+            c.State.ExitCode = status.ExitCode;
+            c.State.OomKilled = status.OomKilled;
+            c.State.FinishedAt = status.FinishedAt;
+            if (c.State.Health is not null)
+            {
+                c.State.Health.Status = "unhealthy";
+            }
+        }
+        if (_store.Find(c.Id) is not null)
+        {
+            _store.Save(c);
+        }
+        Publish(c, "die", new Dictionary<string, string> { ["exitCode"] = status.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        run.Exited.TrySetResult(status.ExitCode);
+        if (_nextExit.TryRemove(c.Id, out var next))
+        {
+            next.TrySetResult(status.ExitCode);
+        }
+
+        if (c.HostConfig.AutoRemove == true && !ShouldRestart(c, status.ExitCode))
+        {
+            try
+            {
+                await RemoveAsync(c.Id, force: true, removeVolumes: true, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (EngineException e)
+            {
+                _logger.LogWarning("auto-remove of {Container} failed: {Error}", c.ShortId, e.Message);
+            }
+            return;
+        }
+        if (ShouldRestart(c, status.ExitCode))
+        {
+            _ = RestartWithBackoffAsync(c);
+        }
+    }
+
+    /// <summary>docker's restart policies (moby restartmanager).</summary>
+    private static bool ShouldRestart(ContainerRecord c, int exitCode)
+    {
+        if (c.ManuallyStopped)
+        {
+            return false;
+        }
+        return c.HostConfig.RestartPolicy?.Name switch
+        {
+            "always" or "unless-stopped" => true,
+            "on-failure" => exitCode != 0 && (c.HostConfig.RestartPolicy.MaximumRetryCount is not > 0 || c.RestartCount < c.HostConfig.RestartPolicy.MaximumRetryCount),
+            _ => false,
+        };
+    }
+
+    /// <summary>moby restartmanager: 100 ms doubling up to 1 minute, reset after a run of 10 s or more.</summary>
+    private async Task RestartWithBackoffAsync(ContainerRecord c)
+    {
+        var ranFor = (c.State.FinishedAt ?? DateTimeOffset.UtcNow) - (c.State.StartedAt ?? DateTimeOffset.UtcNow);
+        var attempt = ranFor >= TimeSpan.FromSeconds(10) ? 0 : Math.Min(c.RestartCount, 10);
+        var delay = TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, attempt), 60_000));
+        lock (c)
+        {
+            c.State.Status = "restarting";
+        }
+        _store.Save(c);
+        try
+        {
+            await Task.Delay(delay, _shutdown.Token).ConfigureAwait(false);
+            using (await LockAsync(c.Id, _shutdown.Token).ConfigureAwait(false))
+            {
+                if (_store.Find(c.Id) is null || c.ManuallyStopped || IsRunning(c))
+                {
+                    if (c.State.Status == "restarting")
+                    {
+                        c.State.Status = "exited";
+                        _store.Save(c);
+                    }
+                    return;
+                }
+                c.RestartCount++;
+                await StartLockedAsync(c, _shutdown.Token).ConfigureAwait(false);
+                Publish(c, "restart");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (EngineException e)
+        {
+            _logger.LogWarning("restart of {Container} failed: {Error}", c.ShortId, e.Message);
+            lock (c)
+            {
+                c.State.Status = "exited";
+            }
+            _store.Save(c);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Quai.Engine.Events;
+using Quai.Engine.Images;
+using Quai.Engine.RuntimeCli;
+using Quai.Engine.Volumes;
+using Quai.Images.Snapshots;
+
+namespace Quai.Engine.Containers;
+
+/// <summary>
+/// Containers: create, start, stop, wait, remove, inspect, list, logs, attach. Each running
+/// container is a quai-shim process (its parent) plus an OCI runtime container; this service
+/// starts them, watches them through the shim's socket, and applies restart policies.
+/// </summary>
+public sealed partial class ContainerService
+{
+    private readonly EngineOptions _options;
+    private readonly ContainerStore _store;
+    private readonly ImageService _images;
+    private readonly OverlaySnapshotter _snapshots;
+    private readonly VolumeService _volumes;
+    private readonly EventBus _events;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, RunState> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _shutdown = new();
+
+    internal ContainerService(EngineOptions options, ImageService images, OverlaySnapshotter snapshots, VolumeService volumes, EventBus events, ILogger logger)
+    {
+        _options = options;
+        _images = images;
+        _snapshots = snapshots;
+        _volumes = volumes;
+        _events = events;
+        _logger = logger;
+        _store = new ContainerStore(options.ContainersDir);
+        Directory.CreateDirectory(options.ShimsDir);
+        Directory.CreateDirectory(options.RuntimeRoot);
+        volumes.UsedBy = VolumeUsers;
+    }
+
+    /// <summary>Raised when a container is removed, for the services that keep per-container state (exec).</summary>
+    public event Action<string>? Removed;
+
+    /// <summary>All containers (for system df, image usage).</summary>
+    public IReadOnlyList<ContainerRecord> All() => _store.All();
+
+    /// <summary>A container by ID, ID prefix or name; 404 when absent.</summary>
+    public ContainerRecord Get(string nameOrId) => _store.Get(nameOrId);
+
+    /// <summary>The OCI runtime a container runs with.</summary>
+    internal OciRuntime RuntimeOf(ContainerRecord c)
+    {
+        var path = _options.Runtimes.TryGetValue(c.Runtime, out var p) ? p : c.Runtime;
+        return new OciRuntime(c.Runtime, path, _options.RuntimeRoot);
+    }
+
+    /// <summary>The shim state directory of a container.</summary>
+    internal string ShimDir(string id) => Path.Combine(_options.ShimsDir, id);
+
+    /// <summary>Is the container's process alive now (per the engine's view)?</summary>
+    internal bool IsRunning(ContainerRecord c) => _running.ContainsKey(c.Id) && c.State.IsRunning;
+
+    private async Task<IDisposable> LockAsync(string id, CancellationToken ct)
+    {
+        var sem = _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        await sem.WaitAsync(ct).ConfigureAwait(false);
+        return new Releaser(sem);
+    }
+
+    private sealed class Releaser(SemaphoreSlim sem) : IDisposable
+    {
+        public void Dispose() => sem.Release();
+    }
+
+    private void Publish(ContainerRecord c, string action, Dictionary<string, string>? extra = null)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["image"] = c.ImageName,
+            ["name"] = c.Name,
+        };
+        foreach (var (k, v) in c.Config.Labels ?? [])
+        {
+            attributes.TryAdd(k, v);
+        }
+        foreach (var (k, v) in extra ?? [])
+        {
+            attributes[k] = v;
+        }
+        _events.Publish("container", action, c.Id, attributes);
+    }
+
+    private IReadOnlyList<string> VolumeUsers(string volume) =>
+        [.. _store.All().Where(c => c.Mounts.Any(m => m.Type == "volume" && m.Name == volume)).Select(c => c.Id)];
+
+    /// <summary>Image IDs in use by containers (for image removal checks).</summary>
+    public IReadOnlyList<(string ContainerId, string ImageId, bool Running)> ImageUsers() =>
+        [.. _store.All().Select(c => (c.Id, c.Image, c.State.IsRunning))];
+
+    /// <summary>Stops watching containers (they keep running: they belong to their shims).</summary>
+    public void Shutdown() => _shutdown.Cancel();
+
+    /// <summary>Per-run in-memory state of a running container.</summary>
+    internal sealed class RunState
+    {
+        public required Quai.Shim.Client.ShimClient Shim { get; init; }
+
+        /// <summary>Completes when this run's process exits (after the record is updated).</summary>
+        public TaskCompletionSource<int> Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,287 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Quai.Api.Models;
+using Quai.Engine.Containers;
+using Quai.Engine.Events;
+using Quai.Oci;
+using Quai.Oci.Runtime;
+using Quai.Shim.Client;
+
+namespace Quai.Engine.Exec;
+
+/// <summary>
+/// `docker exec`: an extra process in a running container, run by its own quai-shim in exec mode
+/// (`runtime exec --detach`), so that its stdio and exit code are kept like the container's.
+/// </summary>
+public sealed class ExecService
+{
+    private readonly EngineOptions _options;
+    private readonly ContainerService _containers;
+    private readonly EventBus _events;
+    private readonly ConcurrentDictionary<string, ExecRecord> _execs = new(StringComparer.Ordinal);
+
+    internal ExecService(EngineOptions options, ContainerService containers, EventBus events)
+    {
+        _options = options;
+        _containers = containers;
+        _events = events;
+        containers.ExecIdsOf = id => [.. _execs.Values.Where(e => e.ContainerId == id).Select(e => e.Id)];
+        containers.Removed += id =>
+        {
+            foreach (var e in _execs.Values.Where(e => e.ContainerId == id))
+            {
+                _execs.TryRemove(e.Id, out _);
+            }
+        };
+    }
+
+    /// <summary>POST /containers/{id}/exec.</summary>
+    public string Create(string nameOrId, ExecConfig config)
+    {
+        var c = _containers.Get(nameOrId);
+        if (!_containers.IsRunning(c))
+        {
+            throw EngineException.Conflict($"container {c.Id} is not running");
+        }
+        if (c.State.Status == "paused")
+        {
+            throw EngineException.Conflict($"container {c.Id} is paused, unpause the container before exec");
+        }
+        if (config.Cmd is null or { Count: 0 })
+        {
+            throw EngineException.Invalid("No exec command specified");
+        }
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        _execs[id] = new ExecRecord { Id = id, ContainerId = c.Id, Config = config };
+        _events.Publish("container", "exec_create: " + string.Join(' ', config.Cmd), c.Id, new Dictionary<string, string> { ["name"] = c.Name, ["execID"] = id });
+        return id;
+    }
+
+    /// <summary>An exec by ID; 404 "No such exec instance".</summary>
+    public ExecRecord Get(string id) =>
+        _execs.TryGetValue(id, out var e) ? e : throw new EngineException(EngineErrorKind.NotFound, $"No such exec instance: {id}");
+
+    /// <summary>
+    /// POST /exec/{id}/start: runs the process; returns the attachment to stream (null when detached).
+    /// </summary>
+    public async Task<ShimAttachment?> StartAsync(string id, bool detach, IReadOnlyList<long>? consoleSize, CancellationToken ct)
+    {
+        var e = Get(id);
+        lock (e)
+        {
+            if (e.Started)
+            {
+                throw EngineException.Conflict($"Error: Exec command {id} has already run");
+            }
+            e.Started = true;
+        }
+        var c = _containers.Get(e.ContainerId);
+        if (!_containers.IsRunning(c))
+        {
+            throw EngineException.Conflict($"container {c.Id} is not running");
+        }
+        var process = await BuildProcessAsync(c, e.Config, consoleSize, ct).ConfigureAwait(false);
+        var stateDir = Path.Combine(_containers.ShimDir(c.Id), "exec-" + id[..12]);
+        Directory.CreateDirectory(stateDir);
+        var processFile = Path.Combine(stateDir, "process.json");
+        await File.WriteAllTextAsync(processFile, JsonSerializer.Serialize(process, OciJson.Compact.Process), ct).ConfigureAwait(false);
+        e.StateDir = stateDir;
+        var runtime = _containers.RuntimeOf(c);
+        ShimHandle handle;
+        try
+        {
+            handle = await ShimLauncher.StartAsync(new ShimOptions
+            {
+                ShimPath = _options.ShimPath,
+                Id = c.Id,
+                Bundle = Path.Combine(_options.ContainersDir, c.Id),
+                StateDir = stateDir,
+                RuntimePath = runtime.Path,
+                RuntimeRoot = runtime.Root,
+                Terminal = e.Config.Tty == true,
+                Stdin = e.Config.AttachStdin == true,
+                StdinOnce = true,
+                ExecId = id,
+                ProcessFile = processFile,
+            }, ct).ConfigureAwait(false);
+        }
+        catch (ShimException ex)
+        {
+            e.ExitCode = ex.Message.Contains("not found", StringComparison.Ordinal) || ex.Message.Contains("no such file", StringComparison.OrdinalIgnoreCase) ? 127 : 126;
+            e.Exited.TrySetResult(e.ExitCode.Value);
+            throw new EngineException(EngineErrorKind.InvalidArgument, "OCI runtime exec failed: " + ex.Message + ": unknown");
+        }
+        e.Pid = handle.Pid;
+        e.Running = true;
+        var shim = new ShimClient(stateDir);
+        ShimAttachment? attachment = null;
+        if (!detach)
+        {
+            attachment = await shim.AttachAsync(e.Config.AttachStdin == true, e.Config.AttachStdout != false, e.Config.AttachStderr != false, ct).ConfigureAwait(false);
+        }
+        _events.Publish("container", "exec_start: " + string.Join(' ', e.Config.Cmd!), c.Id, new Dictionary<string, string> { ["name"] = c.Name, ["execID"] = id });
+        _ = WatchAsync(e, shim, c);
+        return attachment;
+    }
+
+    private async Task WatchAsync(ExecRecord e, ShimClient shim, ContainerRecord c)
+    {
+        ExitStatus? status;
+        try
+        {
+            status = await shim.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ShimException)
+        {
+            status = ShimClient.ReadExitFile(e.StateDir) ?? new ExitStatus(137, 9, DateTimeOffset.UtcNow, false);
+        }
+        e.ExitCode = status.ExitCode;
+        e.Running = false;
+        e.Pid = 0;
+        _events.Publish("container", "exec_die", c.Id, new Dictionary<string, string> { ["name"] = c.Name, ["execID"] = e.Id, ["exitCode"] = status.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        e.Exited.TrySetResult(status.ExitCode);
+        try
+        {
+            Directory.Delete(e.StateDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Runs a command to completion with no stdio (health checks); returns exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RunAsync(ContainerRecord c, List<string> cmd, TimeSpan timeout, CancellationToken ct)
+    {
+        var id = Create(c.Id, new ExecConfig { Cmd = cmd, AttachStdout = true, AttachStderr = true });
+        try
+        {
+            var attachment = await StartAsync(id, detach: false, null, ct).ConfigureAwait(false);
+            var output = new MemoryStream();
+            await using (attachment!.ConfigureAwait(false))
+            {
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                cts.CancelAfter(timeout);
+                try
+                {
+                    await ReadFramesAsync(attachment!.Stream, output, 4096, cts.Token).ConfigureAwait(false);
+                    var code = await Get(id).Exited.Task.WaitAsync(cts.Token).ConfigureAwait(false);
+                    return (code, System.Text.Encoding.UTF8.GetString(output.ToArray()));
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    var pid = Get(id).Pid;
+                    if (pid > 0)
+                    {
+                        _ = Quai.Linux.Interop.Libc.Kill(pid, 9);
+                    }
+                    return (-1, $"Health check exceeded timeout ({timeout.TotalSeconds}s)");
+                }
+            }
+        }
+        finally
+        {
+            _execs.TryRemove(id, out _);
+        }
+    }
+
+    private static async Task ReadFramesAsync(Stream frames, MemoryStream output, int limit, CancellationToken ct)
+    {
+        var header = new byte[8];
+        while (true)
+        {
+            var n = await frames.ReadAtLeastAsync(header, 8, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+            if (n < 8)
+            {
+                return;
+            }
+            var size = (header[4] << 24) | (header[5] << 16) | (header[6] << 8) | header[7];
+            var payload = new byte[size];
+            await frames.ReadExactlyAsync(payload, ct).ConfigureAwait(false);
+            if (output.Length < limit)
+            {
+                output.Write(payload, 0, Math.Min(size, limit - (int)output.Length));
+            }
+        }
+    }
+
+    /// <summary>POST /exec/{id}/resize.</summary>
+    public async Task ResizeAsync(string id, int height, int width, CancellationToken ct)
+    {
+        var e = Get(id);
+        if (!e.Running)
+        {
+            throw EngineException.Conflict($"Exec {id} is not running");
+        }
+        await new ShimClient(e.StateDir).ResizeAsync(width, height, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>GET /exec/{id}/json.</summary>
+    public ExecInspectResponse Inspect(string id)
+    {
+        var e = Get(id);
+        return new ExecInspectResponse
+        {
+            ID = e.Id,
+            ContainerID = e.ContainerId,
+            Running = e.Running,
+            ExitCode = e.ExitCode,
+            Pid = e.Pid,
+            OpenStdin = e.Config.AttachStdin ?? false,
+            OpenStdout = e.Config.AttachStdout ?? false,
+            OpenStderr = e.Config.AttachStderr ?? false,
+            CanRemove = false,
+            DetachKeys = e.Config.DetachKeys ?? "",
+            ProcessConfig = new ProcessConfig
+            {
+                Tty = e.Config.Tty ?? false,
+                Entrypoint = e.Config.Cmd![0],
+                Arguments = [.. e.Config.Cmd.Skip(1)],
+                User = e.Config.User ?? "",
+                Privileged = e.Config.Privileged ?? false,
+            },
+        };
+    }
+
+    /// <summary>The exec's OCI process: the container's, with the exec's args, env, user and directory.</summary>
+    private async Task<Process> BuildProcessAsync(ContainerRecord c, ExecConfig config, IReadOnlyList<long>? consoleSize, CancellationToken ct)
+    {
+        var specText = await File.ReadAllTextAsync(Path.Combine(_options.ContainersDir, c.Id, "config.json"), ct).ConfigureAwait(false);
+        var spec = JsonSerializer.Deserialize(specText, OciJson.Compact.Spec) ?? throw new EngineException(EngineErrorKind.Internal, $"container {c.Id} has no config.json");
+        var p = spec.Process ?? new Process();
+        p.Args = [.. config.Cmd!];
+        p.Terminal = config.Tty == true;
+        p.ConsoleSize = null;
+        if (p.Terminal && (config.ConsoleSize ?? consoleSize) is [var h, var w, ..] && h > 0 && w > 0)
+        {
+            p.ConsoleSize = new ConsoleSize { Height = (uint)h, Width = (uint)w };
+        }
+        var env = new List<string>(p.Env ?? []);
+        foreach (var kv in config.Env ?? [])
+        {
+            var key = kv.Split('=', 2)[0];
+            env.RemoveAll(x => x.Split('=', 2)[0] == key);
+            env.Add(kv);
+        }
+        if (p.Terminal && !env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
+        {
+            env.Add("TERM=xterm");
+        }
+        p.Env = env;
+        if (!string.IsNullOrEmpty(config.WorkingDir))
+        {
+            p.Cwd = config.WorkingDir;
+        }
+        if (!string.IsNullOrEmpty(config.User))
+        {
+            var rootfs = new LayeredRootfs([Path.Combine(_options.ContainersDir, c.Id, "rootfs")]);
+            var user = UserResolver.Resolve(config.User, c.HostConfig.GroupAdd, rootfs);
+            p.User = new User { Uid = user.Uid, Gid = user.Gid, AdditionalGids = user.AdditionalGids.Count > 0 ? user.AdditionalGids : null };
+        }
+        if (config.Privileged == true)
+        {
+            p.Capabilities = new Capabilities { Bounding = [.. SpecBuilder.AllCapabilities], Effective = [.. SpecBuilder.AllCapabilities], Permitted = [.. SpecBuilder.AllCapabilities] };
+        }
+        return p;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Quai.Shim.Client;
+
+namespace Quai.Shim.Server;
+
+// After the process exited and its output drained: delete, unmount, exit.json, then the waiters.
+internal sealed partial class ShimServer
+{
+    private void Finish()
+    {
+        _outputDone = true;
+        CloseStdio();
+        try
+        {
+            _logger?.Flush();
+        }
+        catch (IOException e)
+        {
+            _log.Write($"log {_config.LogPath}: {e.Message}");
+        }
+        _logger?.Dispose();
+        _logger = null;
+        foreach (var c in _connections)
+        {
+            if (c.Role == ConnectionRole.Attached)
+            {
+                c.CloseAfterFlush = true;
+                c.FeedsStdin = false;
+            }
+        }
+        var status = _status!.Value;
+        var oomKilled = _oom?.OomKilled() ?? false;
+        if (!_config.IsExec)
+        {
+            var (deleted, err) = RunQuiet(RuntimeCommand.Delete(_config), 30_000);
+            if (deleted.ShellExitCode != 0)
+            {
+                _log.Write($"{string.Join(' ', RuntimeCommand.Delete(_config))} failed: {err.Trim()}");
+            }
+            UnmountRootfs();
+        }
+        _exit = new ExitRecord
+        {
+            ExitCode = status.ShellExitCode,
+            Signal = status.Exited ? null : status.TermSignal,
+            FinishedAt = _finishedAt ?? Rfc3339.Now(),
+            OomKilled = oomKilled,
+        };
+        WriteExitFile(_exit);
+        var line = JsonLine(_exit, ShimJsonContext.Default.ExitRecord);
+        foreach (var c in _connections)
+        {
+            if (c.Role == ConnectionRole.Waiting)
+            {
+                Send(c, line);
+                c.CloseAfterFlush = true;
+            }
+            if (c.CloseAfterFlush && c.Out.Count == 0)
+            {
+                c.Dead = true;
+            }
+        }
+        RemoveDeadConnections();
+    }
+
+    /// <summary>exit.json, atomically (temporary file, fsync, rename(2)): a reader sees all of it or nothing.</summary>
+    private void WriteExitFile(ExitRecord record)
+    {
+        var path = ShimClient.ExitFilePath(_config.StateDir);
+        var tmp = path + ".tmp";
+        try
+        {
+            using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                JsonSerializer.Serialize(f, record, ShimJsonContext.Default.ExitRecord);
+                f.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, path, overwrite: true);
+        }
+        catch (IOException e)
+        {
+            _log.Write($"writing {path}: {e.Message}");
+        }
+    }
+}
