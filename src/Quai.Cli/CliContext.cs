@@ -16,7 +16,9 @@ public sealed class CliContext : IDisposable
         Env = env;
         StdOut = Console.OpenStandardOutput();
         StdErr = Console.OpenStandardError();
-        StdIn = Console.OpenStandardInput();
+        // Not Console.OpenStandardInput: on a terminal .NET reads that through its own line
+        // editor, which echoes what is typed (a second echo next to the container's in -it).
+        StdIn = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 1);
         Out = new StreamWriter(StdOut) { AutoFlush = true, NewLine = "\n" };
         Err = new StreamWriter(StdErr) { AutoFlush = true, NewLine = "\n" };
     }
