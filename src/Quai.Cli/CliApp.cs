@@ -99,7 +99,9 @@ public static class CliApp
                 Help.PrintCommand(ctx.Out, command);
                 return 0;
             }
-            parsed = FlagParser.Parse(rest, [.. command.Flags, Flag.Bool("help", '\0', "Print usage")], command.Interspersed);
+            // -h is help too, where the verb has no -h of its own (run's is --hostname).
+            var helpShort = command.Flags.Any(x => x.Short == 'h') ? '\0' : 'h';
+            parsed = FlagParser.Parse(rest, [.. command.Flags, Flag.Bool("help", helpShort, "Print usage")], command.Interspersed);
             if (parsed.Bool("help"))
             {
                 Help.PrintCommand(ctx.Out, command);

@@ -54,6 +54,7 @@ public static class Registry
         CommitCommand.Definition,
         UpdateCommand.Definition,
         StatsCommand.Definition,
+        ContainerPruneCommand.Definition,
         InfoCommand.Definition,
         SystemCommands.Df,
         SystemCommands.Prune,
