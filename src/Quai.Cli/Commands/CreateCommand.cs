@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Quai.Api.Models;
 using Quai.Cli.Api;
 using Quai.Cli.Parsing;
 
@@ -55,22 +56,22 @@ internal static class CreateCommand
             {
                 await PullAsync(ctx, f, name).ConfigureAwait(false);
             }
-            JsonNode? created;
+            ContainerCreateResponse? created;
             try
             {
-                created = await ctx.Client.PostJsonAsync("/containers/create" + query, body).ConfigureAwait(false);
+                created = await PostCreateAsync(ctx, query, body).ConfigureAwait(false);
             }
             catch (DockerApiException e) when (e.Status == HttpStatusCode.NotFound && pull == "missing" && e.Message.Contains("image", StringComparison.OrdinalIgnoreCase))
             {
                 await ctx.Err.WriteLineAsync($"Unable to find image '{name}' locally").ConfigureAwait(false);
                 await PullAsync(ctx, f, name).ConfigureAwait(false);
-                created = await ctx.Client.PostJsonAsync("/containers/create" + query, body).ConfigureAwait(false);
+                created = await PostCreateAsync(ctx, query, body).ConfigureAwait(false);
             }
-            foreach (var w in created?["Warnings"] as JsonArray ?? [])
+            foreach (var w in created?.Warnings ?? [])
             {
                 await ctx.Err.WriteLineAsync("WARNING: " + w).ConfigureAwait(false);
             }
-            var id = Helpers.S(created, "Id");
+            var id = created?.Id ?? throw Fail("the daemon answered the create without an Id", verb);
             if (cidFile is not null)
             {
                 await File.WriteAllTextAsync(cidFile, id).ConfigureAwait(false);
@@ -85,6 +86,14 @@ internal static class CreateCommand
         {
             throw Fail(e.Message, verb);
         }
+    }
+
+    // The body stays a JsonObject built in docker's field order (ContainerConfigBuilder); the
+    // answer is the API model.
+    private static async Task<ContainerCreateResponse?> PostCreateAsync(CliContext ctx, string query, JsonObject body)
+    {
+        using var r = await ctx.Client.SendAsync(HttpMethod.Post, "/containers/create" + query, DockerClient.JsonContent(body)).ConfigureAwait(false);
+        return await DockerClient.ReadAsync(r, ApiJsonContext.Default.ContainerCreateResponse).ConfigureAwait(false);
     }
 
     private static Task PullAsync(CliContext ctx, ParsedArgs f, ImageName name) =>

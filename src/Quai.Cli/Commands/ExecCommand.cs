@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using Quai.Api.Models;
 using Quai.Cli.Api;
 using Quai.Cli.Parsing;
 using Quai.Cli.Terminal;
@@ -32,50 +33,48 @@ internal static class ExecCommand
         {
             throw new CliException("the input device is not a TTY");
         }
-        var env = new JsonArray();
+        var env = new List<string>();
         foreach (var file in f.List("env-file"))
         {
-            foreach (var e in Helpers.ReadEnvFile(ctx, file))
-            {
-                env.Add((JsonNode?)(e));
-            }
+            env.AddRange(Helpers.ReadEnvFile(ctx, file));
         }
         foreach (var e in f.List("env"))
         {
             if (e.Contains('=', StringComparison.Ordinal))
             {
-                env.Add((JsonNode?)(e));
+                env.Add(e);
             }
             else if (ctx.Env(e) is { } v)
             {
-                env.Add((JsonNode?)(e + "=" + v));
+                env.Add(e + "=" + v);
             }
         }
         var size = tty ? RawTerminal.Size(1) : null;
-        var config = new JsonObject
+        List<long>? consoleSize = size is { } s ? [s.Rows, s.Cols] : null;
+        var config = new ExecConfig
         {
-            ["User"] = f.Str("user", ""),
-            ["Privileged"] = f.Bool("privileged"),
-            ["Tty"] = tty,
-            ["ConsoleSize"] = size is { } s ? new JsonArray(s.Rows, s.Cols) : null,
-            ["AttachStdin"] = interactive && !detach,
-            ["AttachStderr"] = !detach,
-            ["AttachStdout"] = !detach,
-            ["DetachKeys"] = f.Str("detach-keys", ""),
-            ["Env"] = env.Count == 0 ? null : env,
-            ["WorkingDir"] = f.Str("workdir", ""),
-            ["Cmd"] = new JsonArray([.. f.Args.Skip(1).Select(a => (JsonNode?)a)]),
+            User = f.Str("user", ""),
+            Privileged = f.Bool("privileged"),
+            Tty = tty,
+            ConsoleSize = consoleSize,
+            AttachStdin = interactive && !detach,
+            AttachStderr = !detach,
+            AttachStdout = !detach,
+            DetachKeys = f.Str("detach-keys", ""),
+            Env = env.Count == 0 ? null : env,
+            WorkingDir = f.Str("workdir", ""),
+            Cmd = [.. f.Args.Skip(1)],
         };
-        var created = await ctx.Client.PostJsonAsync($"/containers/{container}/exec", config).ConfigureAwait(false);
-        var execId = Helpers.S(created, "Id");
+        var created = await ctx.Client.PostAsync($"/containers/{container}/exec", config, ApiJsonContext.Default.ExecConfig, ApiJsonContext.Default.IDResponse).ConfigureAwait(false);
+        var execId = created?.Id ?? throw new CliException("the daemon answered the exec create without an Id");
         if (detach)
         {
-            await ctx.Client.PostJsonAsync($"/exec/{execId}/start", new JsonObject { ["Detach"] = true, ["Tty"] = tty }).ConfigureAwait(false);
+            await ctx.Client.PostAsync($"/exec/{execId}/start", new ExecStartConfig { Detach = true, Tty = tty }, ApiJsonContext.Default.ExecStartConfig).ConfigureAwait(false);
             return 0;
         }
-        var start = new JsonObject { ["Detach"] = false, ["Tty"] = tty, ["ConsoleSize"] = config["ConsoleSize"]?.DeepClone() };
+        var start = JsonSerializer.Serialize(new ExecStartConfig { Detach = false, Tty = tty, ConsoleSize = consoleSize }, ApiJsonContext.Default.ExecStartConfig);
         using var cts = new CancellationTokenSource();
-        await using var conn = await HijackedConnection.OpenAsync(ctx.Client, $"/exec/{execId}/start", Formatting.GoJson.Serialize(start, escapeHtml: false), cts.Token).ConfigureAwait(false);
+        await using var conn = await HijackedConnection.OpenAsync(ctx.Client, $"/exec/{execId}/start", start, cts.Token).ConfigureAwait(false);
         using var raw = tty && interactive ? RawTerminal.MakeRaw(0) : null;
         using var resize = tty ? AttachSession.MonitorSize((h, w) => ctx.Client.PostJsonAsync($"/exec/{execId}/resize?h={h}&w={w}")) : null;
         bool detached;
@@ -91,7 +90,7 @@ internal static class ExecCommand
         {
             return 0;
         }
-        var inspect = await ctx.Client.GetJsonAsync($"/exec/{execId}/json").ConfigureAwait(false);
-        return (int)Helpers.L(inspect, "ExitCode");
+        var inspect = await ctx.Client.GetAsync($"/exec/{execId}/json", ApiJsonContext.Default.ExecInspectResponse).ConfigureAwait(false);
+        return inspect?.ExitCode ?? 0;
     }
 }

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Text.Json.Nodes;
+using Quai.Api.Models;
 using Quai.Cli.Api;
 using Quai.Cli.Parsing;
 using Quai.Cli.Terminal;
@@ -127,17 +127,16 @@ internal static class RunCommand
     /// <summary>Reads {"StatusCode":N,"Error":...} from a wait response; a wait error is exit 125.</summary>
     internal static async Task<int> ReadWaitStatusAsync(HttpResponseMessage wait)
     {
-        var text = await wait.Content.ReadAsStringAsync().ConfigureAwait(false);
-        if (text.Trim().Length == 0)
+        var status = await DockerClient.ReadAsync(wait, ApiJsonContext.Default.ContainerWaitResponse).ConfigureAwait(false);
+        if (status is null)
         {
             return 125;
         }
-        var node = JsonNode.Parse(text);
-        if (node?["Error"]?["Message"]?.GetValue<string>() is { Length: > 0 } err)
+        if (status.Error?.Message is { Length: > 0 } err)
         {
             throw new CliException(err, 125);
         }
-        return (int)Helpers.L(node, "StatusCode");
+        return (int)(status.StatusCode ?? 0);
     }
 
     private static PosixSignalRegistration ProxySignal(CliContext ctx, string id, PosixSignal signal, string name) =>

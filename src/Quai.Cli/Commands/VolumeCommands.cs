@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Quai.Api.Models;
 using Quai.Cli.Api;
 using Quai.Cli.Formatting;
 using Quai.Cli.Parsing;
@@ -20,27 +21,27 @@ internal static class VolumeCommands
             {
                 throw new CliException($"conflicting options: cannot specify a volume-name through both --name and as a positional arg");
             }
-            var labels = new JsonObject();
+            var labels = new Dictionary<string, string>();
             foreach (var l in f.List("label"))
             {
                 var eq = l.IndexOf('=', StringComparison.Ordinal);
                 labels[eq < 0 ? l : l[..eq]] = eq < 0 ? "" : l[(eq + 1)..];
             }
-            var opts = new JsonObject();
+            var opts = new Dictionary<string, string>();
             foreach (var o in f.List("opt"))
             {
                 var eq = o.IndexOf('=', StringComparison.Ordinal);
                 opts[eq < 0 ? o : o[..eq]] = eq < 0 ? "" : o[(eq + 1)..];
             }
-            var body = new JsonObject
+            var body = new VolumeCreateOptions
             {
-                ["Driver"] = f.Str("driver", "local"),
-                ["DriverOpts"] = opts,
-                ["Labels"] = labels,
-                ["Name"] = f.Args.Count == 1 ? f.Args[0] : f.Str("name", ""),
+                Driver = f.Str("driver", "local"),
+                DriverOpts = opts,
+                Labels = labels,
+                Name = f.Args.Count == 1 ? f.Args[0] : f.Str("name", ""),
             };
-            var v = await ctx.Client.PostJsonAsync("/volumes/create", body).ConfigureAwait(false);
-            await ctx.Out.WriteLineAsync(Helpers.S(v, "Name")).ConfigureAwait(false);
+            var v = await ctx.Client.PostAsync("/volumes/create", body, ApiJsonContext.Default.VolumeCreateOptions, ApiJsonContext.Default.Volume).ConfigureAwait(false);
+            await ctx.Out.WriteLineAsync(v?.Name).ConfigureAwait(false);
             return 0;
         })
     { MaxArgs = 1 };

@@ -1,3 +1,4 @@
+using Quai.Api.Models;
 using Quai.Cli.Api;
 using Quai.Cli.Parsing;
 
@@ -9,8 +10,9 @@ internal static class WaitCommand
     public static readonly Command Definition = new("container wait", "CONTAINER [CONTAINER...]", "Block until one or more containers stop, then print their exit codes",
         [], (ctx, f) => Helpers.ForEachAsync(ctx, f.Args, async c =>
         {
-            var r = await ctx.Client.PostJsonAsync($"/containers/{DockerClient.Esc(c)}/wait").ConfigureAwait(false);
-            await ctx.Out.WriteLineAsync(Helpers.L(r, "StatusCode").ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            using var r = await ctx.Client.SendAsync(HttpMethod.Post, $"/containers/{DockerClient.Esc(c)}/wait").ConfigureAwait(false);
+            var status = await DockerClient.ReadAsync(r, ApiJsonContext.Default.ContainerWaitResponse).ConfigureAwait(false);
+            await ctx.Out.WriteLineAsync((status?.StatusCode ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
         }))
     { Aliases = ["wait"], MinArgs = 1 };
 }
