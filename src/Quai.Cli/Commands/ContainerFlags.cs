@@ -1,0 +1,93 @@
+using Quai.Cli.Parsing;
+
+namespace Quai.Cli.Commands;
+
+/// <summary>The flags `run` and `create` share (docker's cli/command/container/opts.go).</summary>
+internal static class ContainerFlags
+{
+    /// <summary>Flags of `create`; `run` adds detach, sig-proxy and rm's run-time behaviour.</summary>
+    public static readonly Flag[] Create =
+    [
+        Flag.List("add-host", '\0', "Add a custom host-to-IP mapping (host:ip)"),
+        Flag.List("attach", 'a', "Attach to STDIN, STDOUT or STDERR"),
+        Flag.List("cap-add", '\0', "Add Linux capabilities"),
+        Flag.List("cap-drop", '\0', "Drop Linux capabilities"),
+        Flag.Str("cgroupns", '\0', "Cgroup namespace to use (host|private)"),
+        Flag.Str("cidfile", '\0', "Write the container ID to the file"),
+        Flag.Str("cpu-shares", 'c', "CPU shares (relative weight)", "int"),
+        Flag.Str("cpus", '\0', "Number of CPUs", "decimal"),
+        Flag.Str("cpuset-cpus", '\0', "CPUs in which to allow execution (0-3, 0,1)"),
+        Flag.Str("cpuset-mems", '\0', "MEMs in which to allow execution (0-3, 0,1)"),
+        Flag.List("device", '\0', "Add a host device to the container"),
+        Flag.List("dns", '\0', "Set custom DNS servers"),
+        Flag.List("dns-option", '\0', "Set DNS options"),
+        Flag.List("dns-search", '\0', "Set custom DNS search domains"),
+        Flag.Str("domainname", '\0', "Container NIS domain name"),
+        Flag.Str("entrypoint", '\0', "Overwrite the default ENTRYPOINT of the image"),
+        Flag.List("env", 'e', "Set environment variables"),
+        Flag.List("env-file", '\0', "Read in a file of environment variables"),
+        Flag.List("expose", '\0', "Expose a port or a range of ports"),
+        Flag.List("group-add", '\0', "Add additional groups to join"),
+        Flag.Str("health-cmd", '\0', "Command to run to check health"),
+        Flag.Str("health-interval", '\0', "Time between running the check (ms|s|m|h) (default 0s)", "duration"),
+        Flag.Str("health-retries", '\0', "Consecutive failures needed to report unhealthy", "int"),
+        Flag.Str("health-start-period", '\0', "Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)", "duration"),
+        Flag.Str("health-timeout", '\0', "Maximum time to allow one check to run (ms|s|m|h) (default 0s)", "duration"),
+        Flag.Str("hostname", 'h', "Container host name"),
+        Flag.Bool("init", '\0', "Run an init inside the container that forwards signals and reaps processes"),
+        Flag.Bool("interactive", 'i', "Keep STDIN open even if not attached"),
+        Flag.Str("ip", '\0', "IPv4 address (e.g., 172.30.100.104)"),
+        Flag.Str("ipc", '\0', "IPC mode to use"),
+        Flag.List("label", 'l', "Set meta data on a container"),
+        Flag.List("label-file", '\0', "Read in a line delimited file of labels"),
+        Flag.Str("log-driver", '\0', "Logging driver for the container"),
+        Flag.List("log-opt", '\0', "Log driver options"),
+        Flag.Str("mac-address", '\0', "Container MAC address (e.g., 92:d0:c6:0a:29:33)"),
+        Flag.Str("memory", 'm', "Memory limit", "bytes"),
+        Flag.Str("memory-reservation", '\0', "Memory soft limit", "bytes"),
+        Flag.Str("memory-swap", '\0', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", "bytes"),
+        Flag.List("mount", '\0', "Attach a filesystem mount to the container", "mount"),
+        Flag.Str("name", '\0', "Assign a name to the container"),
+        Flag.Str("network", '\0', "Connect a container to a network", "network"),
+        Flag.Str("net", '\0', "Connect a container to a network", "network"),
+        Flag.List("network-alias", '\0', "Add network-scoped alias for the container"),
+        Flag.Bool("no-healthcheck", '\0', "Disable any container-specified HEALTHCHECK"),
+        Flag.Bool("oom-kill-disable", '\0', "Disable OOM Killer"),
+        Flag.Str("oom-score-adj", '\0', "Tune host's OOM preferences (-1000 to 1000)", "int"),
+        Flag.Str("pid", '\0', "PID namespace to use"),
+        Flag.Str("pids-limit", '\0', "Tune container pids limit (set -1 for unlimited)", "int"),
+        Flag.Str("platform", '\0', "Set platform if server is multi-platform capable"),
+        Flag.Bool("privileged", '\0', "Give extended privileges to this container"),
+        Flag.List("publish", 'p', "Publish a container's port(s) to the host"),
+        Flag.Bool("publish-all", 'P', "Publish all exposed ports to random ports"),
+        Flag.Str("pull", '\0', "Pull image before creating (\"always\", \"missing\", \"never\")", "string", "\"missing\""),
+        Flag.Bool("quiet", 'q', "Suppress the pull output"),
+        Flag.Bool("read-only", '\0', "Mount the container's root filesystem as read only"),
+        Flag.Str("restart", '\0', "Restart policy to apply when a container exits", "string", "\"no\""),
+        Flag.Bool("rm", '\0', "Automatically remove the container and its associated anonymous volumes when it exits"),
+        Flag.Str("runtime", '\0', "Runtime to use for this container"),
+        Flag.List("security-opt", '\0', "Security Options"),
+        Flag.Str("shm-size", '\0', "Size of /dev/shm", "bytes"),
+        Flag.Str("stop-signal", '\0', "Signal to stop the container"),
+        Flag.Str("stop-timeout", '\0', "Timeout (in seconds) to stop a container", "int"),
+        Flag.List("sysctl", '\0', "Sysctl options", "map"),
+        Flag.List("tmpfs", '\0', "Mount a tmpfs directory"),
+        Flag.Bool("tty", 't', "Allocate a pseudo-TTY"),
+        Flag.List("ulimit", '\0', "Ulimit options", "ulimit"),
+        Flag.Str("user", 'u', "Username or UID (format: <name|uid>[:<group|gid>])"),
+        Flag.Str("userns", '\0', "User namespace to use"),
+        Flag.Str("uts", '\0', "UTS namespace to use"),
+        Flag.List("volume", 'v', "Bind mount a volume"),
+        Flag.List("volumes-from", '\0', "Mount volumes from the specified container(s)"),
+        Flag.Str("workdir", 'w', "Working directory inside the container"),
+    ];
+
+    /// <summary>Flags of `run`.</summary>
+    public static readonly Flag[] Run =
+    [
+        .. Create,
+        Flag.Bool("detach", 'd', "Run container in background and print container ID"),
+        Flag.Str("detach-keys", '\0', "Override the key sequence for detaching a container"),
+        Flag.Bool("sig-proxy", '\0', "Proxy received signals to the process (default true)"),
+    ];
+}

@@ -1,0 +1,3 @@
+using Quai.Cli;
+
+return await CliApp.RunAsync(args).ConfigureAwait(false);
