@@ -122,6 +122,22 @@ public class ContainerModeTests
         Assert.Contains(File.ReadAllLines(c.LogPath), l => l.Contains("\"log\":\"45 123\\r\\n\",\"stream\":\"stdout\"", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("quai")]
+    [InlineData("runc")]
+    public async Task An_oom_kill_in_the_containers_memory_cgroup_is_recorded(string runtime)
+    {
+        Root.Require();
+        // dd's 64 MiB block buffer, filled from /dev/zero, does not fit in 16 MiB (no swap allowed).
+        using var c = new ShimTestContainer(runtime, s => s.Linux!.Resources!.Memory = new Oci.Runtime.LinuxMemory { Limit = 16 << 20, Swap = 16 << 20 },
+            "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1");
+        await ShimLauncher.StartAsync(c.Options(), CancellationToken.None);
+        c.Start();
+        var exit = await new ShimClient(c.StateDir).WaitAsync(CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(137, exit.ExitCode);
+        Assert.True(exit.OomKilled);
+    }
+
     [Fact]
     public async Task Resize_without_a_terminal_is_refused_with_a_reason()
     {
