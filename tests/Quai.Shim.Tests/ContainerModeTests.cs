@@ -100,6 +100,29 @@ public class ContainerModeTests
         Assert.Equal(0, (await client.WaitAsync(CancellationToken.None).WaitAsync(Timeout)).ExitCode);
     }
 
+    [Fact]
+    public async Task Several_clients_get_the_streams_they_asked_for_and_closeStdin_ends_the_input()
+    {
+        Root.Require();
+        using var c = new ShimTestContainer("quai", null, "sh", "-c", "cat; echo out-end; echo err-end >&2");
+        await ShimLauncher.StartAsync(c.Options() with { Stdin = true }, CancellationToken.None);
+        var client = new ShimClient(c.StateDir);
+        await using var a = await client.AttachAsync(stdin: true, stdout: true, stderr: false, CancellationToken.None);
+        await using var b = await client.AttachAsync(stdin: false, stdout: false, stderr: true, CancellationToken.None);
+        c.Start();
+        await a.Stream.WriteAsync("x\n"u8.ToArray());
+        // Without --stdin-once a client's half-close leaves the process's stdin open.
+        await a.CloseStdinAsync();
+        await Task.Delay(300);
+        Assert.True((await client.StateAsync(CancellationToken.None)).Running);
+        await client.CloseStdinAsync(CancellationToken.None);
+        var readA = ShimTestContainer.ReadAllFramesAsync(a.Stream, Timeout);
+        var readB = ShimTestContainer.ReadAllFramesAsync(b.Stream, Timeout);
+        Assert.Equal(("x\nout-end\n", ""), await readA);
+        Assert.Equal(("", "err-end\n"), await readB);
+        Assert.Equal(0, (await client.WaitAsync(CancellationToken.None).WaitAsync(Timeout)).ExitCode);
+    }
+
     [Theory]
     [InlineData("quai")]
     [InlineData("runc")]
@@ -120,6 +143,22 @@ public class ContainerModeTests
         Assert.Equal(5, (await client.WaitAsync(CancellationToken.None).WaitAsync(Timeout)).ExitCode);
         // Terminal output is logged as stdout, "\r\n" as the pty made it.
         Assert.Contains(File.ReadAllLines(c.LogPath), l => l.Contains("\"log\":\"45 123\\r\\n\",\"stream\":\"stdout\"", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("quai")]
+    [InlineData("runc")]
+    public async Task An_oom_kill_in_the_containers_memory_cgroup_is_recorded(string runtime)
+    {
+        Root.Require();
+        // dd's 64 MiB block buffer, filled from /dev/zero, does not fit in 16 MiB (no swap allowed).
+        using var c = new ShimTestContainer(runtime, s => s.Linux!.Resources!.Memory = new Oci.Runtime.LinuxMemory { Limit = 16 << 20, Swap = 16 << 20 },
+            "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1");
+        await ShimLauncher.StartAsync(c.Options(), CancellationToken.None);
+        c.Start();
+        var exit = await new ShimClient(c.StateDir).WaitAsync(CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(137, exit.ExitCode);
+        Assert.True(exit.OomKilled);
     }
 
     [Fact]

@@ -188,7 +188,20 @@ internal sealed partial class ShimServer
     /// </summary>
     private void Deliver(byte stream, int n)
     {
-        _logger?.Write(stream == 2, _buffer.AsSpan(8, n));
+        if (_logger is not null)
+        {
+            try
+            {
+                _logger.Write(stream == 2, _buffer.AsSpan(8, n));
+            }
+            catch (IOException e)
+            {
+                // A full disk must not stop the container or its attached clients: logging stops.
+                _log.Write($"log {_config.LogPath}: {e.Message}; logging stopped");
+                _logger.Dispose();
+                _logger = null;
+            }
+        }
         _buffer[0] = stream;
         _buffer[1] = _buffer[2] = _buffer[3] = 0;
         BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(4), (uint)n);

@@ -76,7 +76,16 @@ internal sealed partial class ShimServer : IDisposable
         }
         _log.Write($"{(_config.IsExec ? $"exec {_config.ExecId}" : "container")} {_config.Id} created, pid {_pid}");
         Report(reportFd, $"ok {_pid.ToString(CultureInfo.InvariantCulture)}");
-        Loop();
+        try
+        {
+            Loop();
+        }
+        catch (Exception e)
+        {
+            // Nobody sees the shim's stderr: leave the reason where quaid and people look.
+            _log.Write($"shim loop failed: {e}");
+            throw;
+        }
         _log.Write($"exiting: exit code {_exit?.ExitCode}");
         return 0;
     }
