@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Quai.Api.Http;
 using Quai.Testing;
@@ -80,6 +82,48 @@ public sealed class TlsTests : IDisposable
         var run = server.RunAsync(stop.Token);
         using var client = MakeClient(null);
         Assert.Equal("ok", await client.GetStringAsync($"https://127.0.0.1:{((IPEndPoint)server.LocalEndPoints[0]).Port}/x"));
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task HijackOverTlsSurvivesTheClientsCloseNotify()
+    {
+        // docker -H tcp://... --tlsverify run -i: the CLI's CloseWrite on a tls.Conn sends close_notify.
+        await using var server = new HttpServer(new HttpServerOptions(), async context =>
+        {
+            await using var stream = await context.HijackAsync();
+            var input = new MemoryStream();
+            await stream.CopyToAsync(input);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("got:" + Encoding.ASCII.GetString(input.ToArray())));
+        }, NullLogger.Instance);
+        server.ListenTcp(new IPEndPoint(IPAddress.Loopback, 0), new TlsOptions(_dir.Combine("cert.pem"), _dir.Combine("key.pem"), _dir.Combine("ca.pem")));
+        using var stop = new CancellationTokenSource();
+        var run = server.RunAsync(stop.Token);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)server.LocalEndPoints[0]).Port);
+        await using var ssl = new SslStream(tcp.GetStream(), false);
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "127.0.0.1",
+            ClientCertificates = [_client],
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        });
+        await ssl.WriteAsync(Encoding.ASCII.GetBytes("POST /containers/c/attach?stdin=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"));
+        var head = new StringBuilder();
+        var one = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            Assert.Equal(1, await ssl.ReadAsync(one));
+            head.Append((char)one[0]);
+        }
+        Assert.StartsWith("HTTP/1.1 101 UPGRADED", head.ToString());
+        await ssl.WriteAsync("stdin"u8.ToArray());
+        await ssl.ShutdownAsync();
+        tcp.Client.Shutdown(SocketShutdown.Send);
+        var rest = new MemoryStream();
+        await ssl.CopyToAsync(rest).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("got:stdin", Encoding.ASCII.GetString(rest.ToArray()));
         await stop.CancelAsync();
         await run;
     }
