@@ -100,7 +100,8 @@ public sealed class HttpContext
                 return;
             }
         }
-        Abort();
+        // Off the socket's completion thread: the handler's cancellation callbacks run inside Cancel.
+        ThreadPool.UnsafeQueueUserWorkItem(static context => context.Abort(), this, preferLocal: false);
     }
 
     /// <summary>A read or write failed: the connection cannot be reused and the handler should stop.</summary>
