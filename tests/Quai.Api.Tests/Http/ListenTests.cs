@@ -128,6 +128,37 @@ public class ListenTests
         await server.DisposeAsync();
     }
 
+    [Fact]
+    public async Task StopTimeoutClosesHijackedStreams()
+    {
+        var readEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var dir = new TempDir("quai-listen");
+        var path = dir.Combine("api.sock");
+        var server = new HttpServer(new HttpServerOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(200) }, async context =>
+        {
+            var stream = await context.HijackAsync();
+            try
+            {
+                _ = await stream.ReadAsync(new byte[1]);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+            {
+            }
+            readEnded.SetResult();
+        }, NullLogger.Instance);
+        server.ListenUnix(path);
+        using var stop = new CancellationTokenSource();
+        var run = server.RunAsync(stop.Token);
+        using var client = RawClient.ConnectUnix(path);
+        await client.SendAsync("POST /containers/c/attach HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
+        Assert.Equal(101, (await client.ReadHeadAsync()).Status);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        await readEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+        await server.DisposeAsync();
+    }
+
     private static string Stat(string format, string path)
     {
         using var p = Process.Start(new ProcessStartInfo("stat", ["-c", format, path]) { RedirectStandardOutput = true })!;
