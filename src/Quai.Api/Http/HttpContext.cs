@@ -39,6 +39,8 @@ public sealed class HttpContext
     /// <c>101 UPGRADED</c> (Upgrade: tcp) when the client asked to upgrade, else <c>200 OK</c> with
     /// no framing (older clients), with Content-Type <c>application/vnd.docker.raw-stream</c> unless
     /// the handler set another. The stream's reads end at the client's half-close; writes go on.
+    /// The stream owns the connection from then on: dispose it when done (the server tracks the
+    /// connection until then, and closes it at a forced stop).
     /// </summary>
     public async Task<HijackedStream> HijackAsync(string? upgradeProtocol = null, CancellationToken cancellationToken = default)
     {
@@ -51,7 +53,16 @@ public sealed class HttpContext
             // From here the client's half-close is the hijacked stream's end of input, not an abort.
             Hijacked = _connection.CreateHijackedStream();
         }
-        await Response.WriteHijackHeadAsync(upgradeProtocol, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Response.WriteHijackHeadAsync(upgradeProtocol, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The caller never gets the stream, so it cannot close it: close it here.
+            await Hijacked.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         _connection.Log.Hijacked(Request.Method, Request.Path, Request.IsUpgradeRequest);
         return Hijacked;
     }
@@ -89,7 +100,8 @@ public sealed class HttpContext
                 return;
             }
         }
-        Abort();
+        // Off the socket's completion thread: the handler's cancellation callbacks run inside Cancel.
+        ThreadPool.UnsafeQueueUserWorkItem(static context => context.Abort(), this, preferLocal: false);
     }
 
     /// <summary>A read or write failed: the connection cannot be reused and the handler should stop.</summary>

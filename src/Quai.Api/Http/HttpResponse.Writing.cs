@@ -84,6 +84,13 @@ public sealed partial class HttpResponse
                 await WriteBodyAsync(firstData, cancellationToken).ConfigureAwait(false);
                 return;
             }
+            if (_contentLength is null && Headers["Content-Length"] is { } declared)
+            {
+                // A handler that set the header rather than the property means the same thing.
+                _contentLength = long.TryParse(declared, NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+                    ? length
+                    : throw new InvalidOperationException($"invalid Content-Length response header \"{declared}\"");
+            }
             _framing = !BodyAllowed ? Framing.None
                 : _contentLength is not null ? Framing.ContentLength
                 : IsHead ? Framing.None

@@ -101,6 +101,7 @@ public sealed partial class HttpResponse
             return StartAsync(cancellationToken);
         }
         Headers["Content-Type"] = "application/json";
+        Headers.Remove("Content-Length");
         _contentLength = null;
         return WriteJsonAsync(new ErrorMessage(message), HttpJsonContext.Default.ErrorMessage, cancellationToken);
     }

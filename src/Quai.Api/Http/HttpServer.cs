@@ -17,6 +17,7 @@ public sealed partial class HttpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _acceptLoops = [];
     private Task? _stopTask;
+    private volatile bool _closing;
     private int _started;
 
     /// <summary>Creates a server that runs <paramref name="handler"/> for every request.</summary>
@@ -84,7 +85,8 @@ public sealed partial class HttpServer : IAsyncDisposable
 
     private async Task StopCoreAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        // Listeners first, so nobody connects to a server that is going away; then idle connections.
+        _closing = true;
         foreach (var listener in _listeners)
         {
             listener.Socket.Dispose();
@@ -93,6 +95,7 @@ public sealed partial class HttpServer : IAsyncDisposable
                 File.Delete(path);
             }
         }
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
         var inFlight = _connections.Values.ToArray();
         if (inFlight.Length == 0)
@@ -124,14 +127,14 @@ public sealed partial class HttpServer : IAsyncDisposable
 
     private async Task AcceptLoopAsync(HttpListenerEndpoint listener)
     {
-        while (!_stopping.IsCancellationRequested)
+        while (!_closing)
         {
             Socket socket;
             try
             {
                 socket = await listener.Socket.AcceptAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || _stopping.IsCancellationRequested)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || _closing)
             {
                 return;
             }

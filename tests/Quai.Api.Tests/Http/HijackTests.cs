@@ -97,6 +97,29 @@ public class HijackTests
     }
 
     [Fact]
+    public async Task ExecStartReadsItsJsonBodyThenHijacks()
+    {
+        // captures/exec-it.log: POST /exec/{id}/start carries {"Detach":false,"Tty":true} and Upgrade: tcp.
+        await using var server = new TestServer(async context =>
+        {
+            var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            await using var stream = await context.HijackAsync();
+            await stream.WriteAsync(body.ToArray());
+            var buffer = new byte[100];
+            var n = await stream.ReadAsync(buffer);
+            await stream.WriteAsync(buffer.AsMemory(0, n));
+        });
+        using var client = server.Connect();
+        const string Json = "{\"Detach\":false,\"Tty\":true}";
+        await client.SendAsync($"POST /v1.41/exec/e1/start HTTP/1.1\r\nContent-Length: {Json.Length}\r\nConnection: Upgrade\r\nContent-Type: application/json\r\nUpgrade: tcp\r\n\r\n{Json}");
+        Assert.Equal(101, (await client.ReadHeadAsync().WaitAsync(Timeout)).Status);
+        await client.SendAsync("ls\r");
+        client.Socket.Shutdown(SocketShutdown.Send);
+        Assert.Equal(Json + "ls\r", Encoding.ASCII.GetString(await client.ReadToEndAsync().WaitAsync(Timeout)));
+    }
+
+    [Fact]
     public async Task RequestsBeforeTheHijackOnTheSameConnectionWork()
     {
         await using var server = new TestServer(context =>

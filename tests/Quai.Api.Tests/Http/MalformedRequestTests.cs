@@ -128,6 +128,16 @@ public class MalformedRequestTests
     }
 
     [Fact]
+    public async Task SlowRequestHeadIsCutOffAfterTheHeadersTimeout()
+    {
+        var options = new HttpServerOptions { RequestHeadersTimeout = TimeSpan.FromMilliseconds(200) };
+        await using var server = new TestServer(Ok, options);
+        using var client = server.Connect();
+        await client.SendAsync("GET /x HTTP/1.1\r\nHost: x\r\n");
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task IdleConnectionIsClosedAfterTheKeepAliveTimeout()
     {
         var options = new HttpServerOptions { KeepAliveTimeout = TimeSpan.FromMilliseconds(200) };
