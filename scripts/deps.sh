@@ -4,12 +4,12 @@
 set -euo pipefail
 
 # Runtime needs: libseccomp2 (seccomp filters), iptables and containernetworking-plugins (networks),
-# busybox-static (the test and demo rootfs). Test peers: runc, crun, docker.io, podman, skopeo, umoci,
+# busybox-static (the test and demo rootfs), tini (the static init of `run --init`). Test peers: runc, crun, docker.io, podman, skopeo, umoci,
 # docker-registry, apache2-utils (htpasswd -B for registry auth tests); hyperfine for benchmarks.
 packages=(
   libseccomp2 busybox-static iptables iproute2 util-linux procps tmux jq
   runc crun skopeo umoci docker.io podman docker-registry containernetworking-plugins hyperfine
-  apache2-utils
+  apache2-utils tini docker-compose curl
 )
 missing=()
 for p in "${packages[@]}"; do
