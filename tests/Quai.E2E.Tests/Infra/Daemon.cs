@@ -20,6 +20,7 @@ public abstract class Daemon : IAsyncDisposable
         Directory.CreateDirectory(Dir);
         Directory.CreateDirectory(ConfigDir);
         File.WriteAllText(Path.Combine(ConfigDir, "config.json"), "{}");
+        Watchdog.Start(Dir, Images.WorkDir);
     }
 
     /// <summary>"quaid" or "dockerd".</summary>
@@ -71,6 +72,7 @@ public abstract class Daemon : IAsyncDisposable
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         _process = p;
+        File.WriteAllText(Path.Combine(Dir, "daemon.pid.e2e"), p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {

@@ -16,21 +16,6 @@ public static class Daemons
         ["dockerd"] = new(() => StartPrivateAsync("dockerd")),
     };
 
-    static Daemons()
-    {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            foreach (var lazy in Shared.Values)
-            {
-                if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
-                {
-                    lazy.Value.Result.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                }
-            }
-            Images.CleanUp();
-        };
-    }
-
     /// <summary>The shared daemon of <paramref name="kind"/>.</summary>
     public static Task<Daemon> GetAsync(string kind) => Shared[kind].Value;
 

@@ -8,6 +8,9 @@ public static class Images
     private static readonly Lazy<string> Tar = new(MakeTar, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly string Work = Path.Combine(Path.GetTempPath(), "qe-image-" + Environment.ProcessId);
 
+    /// <summary>Where the rootfs and its tar are made.</summary>
+    public static string WorkDir => Work;
+
     /// <summary>A tar of the busybox root filesystem (made once per test run).</summary>
     public static string RootfsTar => Tar.Value;
 
