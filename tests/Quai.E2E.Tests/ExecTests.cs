@@ -21,7 +21,7 @@ public sealed class ExecTests
             (await d.D("exec", name, "sh", "-c", "echo out; echo err >&2; exit 5")).Exit(5);
             var missing = await d.D("exec", name, "no-such-command");
             Assert.True(missing.ExitCode is 126 or 127, missing.ToString());
-            Assert.Contains("no-such-command", missing.Stderr, StringComparison.Ordinal);
+            Assert.Contains("no-such-command", missing.Stdout + missing.Stderr, StringComparison.Ordinal);
             var tty = await d.ShAsync($"script -qec \"docker exec -it {name} sh -c 'tty; exit 6'\" /dev/null");
             Assert.True(tty.ExitCode == 6, tty.ToString());
             Assert.Contains("/dev/pts/", tty.Stdout, StringComparison.Ordinal);
