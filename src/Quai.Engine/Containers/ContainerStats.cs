@@ -52,7 +52,7 @@ internal static class ContainerStats
                 cpuDir = Path.Combine(CgroupRoot, "cpuacct", rel);
             }
             var percpu = File.Exists(Path.Combine(cpuDir, "cpuacct.usage_percpu"))
-                ? File.ReadAllText(Path.Combine(cpuDir, "cpuacct.usage_percpu")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToList()
+                ? File.ReadAllText(Path.Combine(cpuDir, "cpuacct.usage_percpu")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToList()
                 : [];
             var cpuacct = KeyValues(Path.Combine(cpuDir, "cpuacct.stat"));
             var throttling = KeyValues(Path.Combine(cpuDir, "cpu.stat"));

@@ -1,0 +1,91 @@
+using Quai.E2E.Tests.Infra;
+using Quai.Testing;
+
+namespace Quai.E2E.Tests;
+
+/// <summary>diff, cp both ways, export, commit.</summary>
+public sealed class FilesTests
+{
+    [Theory, MemberData(nameof(Daemons.Kinds), MemberType = typeof(Daemons))]
+    public async Task Diff_shows_added_changed_and_deleted_paths(string kind)
+    {
+        var d = await Daemons.GetAsync(kind);
+        var name = Daemon.Name("diff");
+        (await d.D("run", "--name", name, "busybox", "sh", "-c", "touch /tmp/new && rm /etc/group")).Ok();
+        try
+        {
+            var lines = (await d.D("diff", name)).Ok().Lines;
+            Assert.Contains("A /tmp/new", lines);
+            Assert.Contains("C /tmp", lines);
+            Assert.Contains("D /etc/group", lines);
+            Assert.Contains("C /etc", lines);
+        }
+        finally
+        {
+            await d.D("rm", "-f", name);
+        }
+    }
+
+    [Theory, MemberData(nameof(Daemons.Kinds), MemberType = typeof(Daemons))]
+    public async Task Cp_copies_files_and_directories_both_ways_and_into_a_volume(string kind)
+    {
+        var d = await Daemons.GetAsync(kind);
+        using var host = new TempDir("qe-cp");
+        File.WriteAllText(host.Combine("a.txt"), "alpha");
+        Directory.CreateDirectory(host.Combine("dir", "sub"));
+        File.WriteAllText(host.Combine("dir", "sub", "b.txt"), "beta");
+        var name = Daemon.Name("cp");
+        var vol = Daemon.Name("cpvol");
+        await d.Ok("run", "-d", "--name", name, "-v", vol + ":/data", "busybox", "sh", "-c", "mkdir -p /made/deep && echo gamma > /made/deep/c.txt && sleep 1000");
+        try
+        {
+            (await d.D("cp", host.Combine("a.txt"), name + ":/tmp/a.txt")).Ok();
+            (await d.D("cp", host.Combine("dir"), name + ":/tmp/")).Ok();
+            (await d.D("cp", host.Combine("a.txt"), name + ":/data/")).Ok();
+            Assert.Equal("alpha beta", await d.Ok("exec", name, "sh", "-c", "echo $(cat /tmp/a.txt) $(cat /tmp/dir/sub/b.txt)"));
+            await Poll.UntilAsync(async () => (await d.D("exec", name, "test", "-f", "/made/deep/c.txt")).ExitCode == 0 ? null : "not made yet");
+            (await d.D("cp", name + ":/made", host.Combine("out"))).Ok();
+            Assert.Equal("gamma\n", File.ReadAllText(host.Combine("out", "deep", "c.txt")));
+            (await d.D("cp", name + ":/etc/passwd", host.Combine("passwd"))).Ok();
+            Assert.Contains("www:x:33:33", File.ReadAllText(host.Combine("passwd")), StringComparison.Ordinal);
+            var missing = await d.D("cp", name + ":/no/such/file", host.Combine("x"));
+            Assert.Equal(1, missing.ExitCode);
+            Assert.Contains("Could not find the file /no/such/file", missing.Stderr, StringComparison.Ordinal);
+            (await d.D("rm", "-f", name)).Ok();
+            Assert.Equal("alpha", await d.Ok("run", "--rm", "-v", vol + ":/v", "busybox", "cat", "/v/a.txt"));
+        }
+        finally
+        {
+            await d.D("rm", "-f", name);
+            await d.D("volume", "rm", vol);
+        }
+    }
+
+    [Theory, MemberData(nameof(Daemons.Kinds), MemberType = typeof(Daemons))]
+    public async Task Export_is_a_tar_of_the_filesystem_and_commit_makes_a_runnable_image(string kind)
+    {
+        var d = await Daemons.GetAsync(kind);
+        var name = Daemon.Name("commit");
+        var image = Daemon.Name("committed") + ":v1";
+        (await d.D("run", "--name", name, "busybox", "sh", "-c", "echo committed > /hello.txt")).Ok();
+        try
+        {
+            var listing = await d.ShAsync($"docker export {name} | tar t");
+            Assert.Equal(0, listing.ExitCode);
+            var entries = listing.Lines.Select(l => l.TrimStart('.', '/')).ToHashSet();
+            Assert.Contains("bin/busybox", entries);
+            Assert.Contains("hello.txt", entries);
+            Assert.Contains("etc/passwd", entries);
+
+            var id = await d.Ok("commit", "--change", "CMD [\"cat\", \"/hello.txt\"]", name, image);
+            Assert.Matches("^sha256:[0-9a-f]{64}$", id);
+            Assert.Equal("committed", await d.Ok("run", "--rm", image));
+            Assert.Equal("[\"cat\",\"/hello.txt\"]", await d.Ok("image", "inspect", "-f", "{{json .Config.Cmd}}", image));
+        }
+        finally
+        {
+            await d.D("rm", "-f", name);
+            await d.D("rmi", image);
+        }
+    }
+}
