@@ -14,6 +14,7 @@ public sealed partial class ContainerService
     public async Task StartAsync(string nameOrId, CancellationToken ct)
     {
         var c = _store.Get(nameOrId);
+        EngineException failure;
         using (await LockAsync(c.Id, ct).ConfigureAwait(false))
         {
             if (c.State.Status == "removing")
@@ -29,8 +30,27 @@ public sealed partial class ContainerService
                 throw new EngineException(EngineErrorKind.NotModified, $"container {c.Id} is already running");
             }
             c.ManuallyStopped = false;
-            await StartLockedAsync(c, ct).ConfigureAwait(false);
+            try
+            {
+                await StartLockedAsync(c, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (EngineException e) when (c.HostConfig.AutoRemove == true)
+            {
+                failure = e;
+                // docker removes an --rm container whose start failed; a client waiting for
+                // condition=removed gets its answer. The removal runs after the lock is released.
+            }
         }
+        try
+        {
+            await RemoveAsync(c.Id, force: true, removeVolumes: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (EngineException e)
+        {
+            _logger.LogWarning("auto-remove of {Container} after a failed start failed: {Error}", c.ShortId, e.Message);
+        }
+        throw failure;
     }
 
     private async Task StartLockedAsync(ContainerRecord c, CancellationToken ct)
@@ -126,6 +146,11 @@ public sealed partial class ContainerService
         {
             await UndoNetworkAsync(c, networkAttached).ConfigureAwait(false);
             SetStartError(c, e.Message);
+            if (e.Message.Contains("Permission denied", StringComparison.Ordinal))
+            {
+                // The docker CLI maps "permission denied" (EACCES's Go text, lower case) to exit code 126.
+                throw new EngineException(EngineErrorKind.InvalidArgument, e.Message + ": permission denied", e);
+            }
             throw;
         }
     }
@@ -278,9 +303,13 @@ public sealed partial class ContainerService
             {
                 await RemoveAsync(c.Id, force: true, removeVolumes: true, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (EngineException e)
+            catch (Exception e) when (e is EngineException or IOException or UnauthorizedAccessException)
             {
                 _logger.LogWarning("auto-remove of {Container} failed: {Error}", c.ShortId, e.Message);
+                if (_removed.TryRemove(c.Id, out var removed))
+                {
+                    removed.TrySetResult();
+                }
             }
             return;
         }

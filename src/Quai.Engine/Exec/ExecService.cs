@@ -164,9 +164,15 @@ public sealed class ExecService
                 cts.CancelAfter(timeout);
                 try
                 {
-                    await ReadFramesAsync(attachment!.Stream, output, 4096, cts.Token).ConfigureAwait(false);
+                    var reading = ReadFramesAsync(attachment!.Stream, output, 4096, cts.Token);
                     var code = await Get(id).Exited.Task.WaitAsync(cts.Token).ConfigureAwait(false);
-                    return (code, System.Text.Encoding.UTF8.GetString(output.ToArray()));
+                    // The output ends with the process; give the last frames a moment, then stop reading.
+                    await Task.WhenAny(reading, Task.Delay(500, CancellationToken.None)).ConfigureAwait(false);
+                    await cts.CancelAsync().ConfigureAwait(false);
+                    lock (output)
+                    {
+                        return (code, System.Text.Encoding.UTF8.GetString(output.ToArray()));
+                    }
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
@@ -198,9 +204,12 @@ public sealed class ExecService
             var size = (header[4] << 24) | (header[5] << 16) | (header[6] << 8) | header[7];
             var payload = new byte[size];
             await frames.ReadExactlyAsync(payload, ct).ConfigureAwait(false);
-            if (output.Length < limit)
+            lock (output)
             {
-                output.Write(payload, 0, Math.Min(size, limit - (int)output.Length));
+                if (output.Length < limit)
+                {
+                    output.Write(payload, 0, Math.Min(size, limit - (int)output.Length));
+                }
             }
         }
     }
