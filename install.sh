@@ -13,11 +13,14 @@ fi
 
 prefix=/usr/local
 install -d "$prefix/bin" "$prefix/lib/quai"
-install -m 0755 artifacts/bin/quai-runtime "$prefix/bin/quai-runtime"
+for exe in quai-runtime quai-shim quaid quai; do
+  install -m 0755 "artifacts/bin/$exe" "$prefix/bin/$exe.new"
+  mv -f "$prefix/bin/$exe.new" "$prefix/bin/$exe"   # rename: a running quaid or shim keeps its old file
+done
 rm -rf "$prefix/lib/quai/quai-registry.d"
 cp -a artifacts/bin/quai-registry.d "$prefix/lib/quai/quai-registry.d"
 ln -sfn "$prefix/lib/quai/quai-registry.d/quai-registry" "$prefix/bin/quai-registry"
-echo "installed: $(command -v quai-runtime) ($(quai-runtime --version | head -n1)), $(command -v quai-registry)"
+echo "installed: $(command -v quai-runtime) ($(quai-runtime --version | head -n1)), quai-shim, quaid, quai, $(command -v quai-registry)"
 
 # A first container: a busybox bundle from Debian's busybox-static, run by quai-runtime.
 demo=/var/lib/quai/demo
@@ -33,3 +36,20 @@ jq '.process.terminal = false
 mv "$demo/config.json.new" "$demo/config.json"
 id="quai-demo-$$"
 quai-runtime run --bundle "$demo" "$id"
+
+# The daemon: (re)started once, in the background (no init system here). Containers belong to
+# their shims, so restarting quaid leaves running containers running.
+install -d /run/quai /var/log/quai /etc/quai
+if [ -f /run/quai/quaid.pid ] && kill -0 "$(cat /run/quai/quaid.pid)" 2>/dev/null; then
+  kill "$(cat /run/quai/quaid.pid)"
+  for _ in $(seq 50); do kill -0 "$(cat /run/quai/quaid.pid 2>/dev/null)" 2>/dev/null || break; sleep 0.1; done
+fi
+setsid nohup "$prefix/bin/quaid" --pidfile /run/quai/quaid.pid --log-file /var/log/quai/quaid.log </dev/null >/dev/null 2>&1 &
+for _ in $(seq 100); do quai version >/dev/null 2>&1 && break; sleep 0.1; done
+quai version --format 'quaid {{.Server.Version}} (API {{.Server.APIVersion}}) on unix:///run/quai/quai.sock'
+
+# A first engine container: busybox imported from Debian's busybox-static, run through quaid.
+if ! quai image inspect busybox:latest >/dev/null 2>&1; then
+  tar -C "$demo/rootfs" -c . | quai import - busybox:latest >/dev/null
+fi
+quai run --rm busybox sh -c 'echo "hello from quaid: $(hostname), $(ip -4 -o addr show eth0 | awk "{print \$4}")"'
