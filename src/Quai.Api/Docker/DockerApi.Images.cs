@@ -250,21 +250,20 @@ public sealed partial class DockerApi
     {
         var work = Path.Combine(_engine.Options.DataRoot, "tmp");
         Directory.CreateDirectory(work);
-        var images = await Images(() => DockerArchive.LoadAsync(_engine.Images.Store, ctx.Request.Body, work, null, ctx.RequestAborted), "archive").ConfigureAwait(false);
+        var names = new List<string>();
+        var images = await Images(() => DockerArchive.LoadAsync(_engine.Images.Store, ctx.Request.Body, names, work, null, ctx.RequestAborted), "archive").ConfigureAwait(false);
         foreach (var image in images)
         {
             await _engine.Images.UnpackAsync(image, ctx.RequestAborted).ConfigureAwait(false);
+            _engine.Events.Publish("image", "load", image.Id.ToString());
         }
         await StreamJsonMessagesAsync(ctx, async progress =>
         {
-            foreach (var image in images)
+            // docker prints the names the archive carries, or the IDs of unnamed images.
+            var lines = names.Count > 0 ? names.Select(n => "Loaded image: " + n) : images.Select(i => "Loaded image ID: " + i.Id);
+            foreach (var line in lines)
             {
-                var names = image.RepoTags.Count > 0 ? image.RepoTags.Select(t => "Loaded image: " + t) : ["Loaded image ID: " + image.Id];
-                foreach (var line in names)
-                {
-                    _engine.Events.Publish("image", "load", image.Id.ToString());
-                    await progress(new JsonMessage { Stream = line + "\n" }).ConfigureAwait(false);
-                }
+                await progress(new JsonMessage { Stream = line + "\n" }).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
     }

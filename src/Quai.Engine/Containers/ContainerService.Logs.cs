@@ -31,6 +31,7 @@ public sealed partial class ContainerService
         var c = _store.Get(nameOrId);
         var tty = c.Config.Tty == true;
         stdin &= c.Config.OpenStdin == true;
+        Publish(c, "attach");
         if (_running.TryGetValue(c.Id, out var run) && IsRunning(c))
         {
             return (await run.Shim.AttachAsync(stdin, stdout, stderr, ct).ConfigureAwait(false), tty);

@@ -67,7 +67,9 @@ public sealed partial class ContainerService
 
             var upper = await _snapshots.FsPathAsync(c.SnapshotKey, ct).ConfigureAwait(false);
             var lowers = await _snapshots.ParentPathsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
-            var user = UserResolver.Resolve(c.Config.User, c.HostConfig.GroupAdd, new LayeredRootfs([upper, .. lowers]));
+            var layers = new LayeredRootfs([upper, .. lowers]);
+            var user = UserResolver.Resolve(c.Config.User, c.HostConfig.GroupAdd, layers);
+            CreateWorkingDir(c, upper, [upper, .. lowers], user);
             var initPath = c.HostConfig.Init == true ? FindInit() : null;
             var mounts = await _snapshots.MountsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
             var mountsFile = Path.Combine(shimDir, "rootfs-mounts.json");
@@ -186,6 +188,48 @@ public sealed partial class ContainerService
         return new EngineException(kind, "failed to create task for container: OCI runtime create failed: " + message + ": unknown");
     }
 
+    /// <summary>
+    /// docker creates a missing WorkingDir (owned by the container's user) before the process starts.
+    /// Made in the writable layer when no layer has anything on that path (a path through an
+    /// image's symlink is left to the runtime, which resolves it inside the rootfs).
+    /// </summary>
+    private static void CreateWorkingDir(ContainerRecord c, string upper, IReadOnlyList<string> layers, UserResolver.Resolved user)
+    {
+        var wd = c.Config.WorkingDir;
+        if (string.IsNullOrEmpty(wd) || wd == "/" || !wd.StartsWith('/'))
+        {
+            return;
+        }
+        var parts = wd.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Contains("..") || layers.Any(l => Path.Exists(Path.Combine(l, wd.TrimStart('/')))))
+        {
+            return;
+        }
+        var existing = "";
+        foreach (var p in parts)
+        {
+            var next = existing + "/" + p;
+            var found = layers.Select(l => Path.Combine(l, next.TrimStart('/'))).FirstOrDefault(Path.Exists);
+            if (found is null)
+            {
+                break;
+            }
+            if (!Directory.Exists(found) || new DirectoryInfo(found).LinkTarget is not null)
+            {
+                return;
+            }
+            existing = next;
+        }
+        var target = Path.Combine(upper, wd.TrimStart('/'));
+        Directory.CreateDirectory(target);
+        var dir = target;
+        while (dir.Length > upper.Length && !layers.Skip(1).Any(l => Path.Exists(Path.Combine(l, Path.GetRelativePath(upper, dir)))))
+        {
+            Quai.Linux.DeviceNodes.Lchown(dir, user.Uid, user.Gid);
+            dir = Path.GetDirectoryName(dir)!;
+        }
+    }
+
     private static string? FindInit()
     {
         foreach (var p in new[] { "/usr/local/lib/quai/docker-init", "/usr/bin/tini-static", "/usr/bin/docker-init" })
@@ -271,9 +315,7 @@ public sealed partial class ContainerService
 
     private async Task OnExitedAsync(ContainerRecord c, RunState run, Quai.Shim.Client.ExitStatus status)
     {
-        _running.TryRemove(c.Id, out _);
         StopHealthCheck(c.Id);
-        await ReleaseNetworkAsync(c).ConfigureAwait(false);
         lock (c)
         {
             c.State.Status = "exited";
@@ -286,6 +328,9 @@ public sealed partial class ContainerService
                 c.State.Health.Status = "unhealthy";
             }
         }
+        // The state says exited (with its code) before anyone can see the container as not running.
+        _running.TryRemove(c.Id, out _);
+        await ReleaseNetworkAsync(c).ConfigureAwait(false);
         if (_store.Find(c.Id) is not null)
         {
             _store.Save(c);

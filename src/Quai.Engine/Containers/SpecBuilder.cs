@@ -198,7 +198,7 @@ internal static class SpecBuilder
 
     private static Capabilities BuildCapabilities(HostConfig host, bool privileged)
     {
-        var caps = privileged ? [.. AllCapabilities] : new List<string>(DefaultCapabilities);
+        var caps = privileged ? [.. HeldCapabilities()] : new List<string>(DefaultCapabilities);
         if (!privileged)
         {
             var add = (host.CapAdd ?? []).Select(Normalize).ToList();
@@ -209,7 +209,7 @@ internal static class SpecBuilder
             }
             if (add.Contains("CAP_ALL"))
             {
-                caps = [.. AllCapabilities];
+                caps = [.. HeldCapabilities()];
             }
             foreach (var a in add.Where(a => a != "CAP_ALL"))
             {
@@ -236,6 +236,38 @@ internal static class SpecBuilder
         }
         return new Capabilities { Bounding = [.. caps], Effective = [.. caps], Permitted = [.. caps] };
     }
+
+    /// <summary>
+    /// "All capabilities" as far as this daemon can grant them: the known ones in its own bounding
+    /// set (a sandbox without CAP_SYS_RESOURCE, say, cannot give it to a container, and capset
+    /// would fail the whole start).
+    /// </summary>
+    internal static IEnumerable<string> HeldCapabilities()
+    {
+        ulong bounding = ulong.MaxValue;
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("CapBnd:", StringComparison.Ordinal))
+            {
+                bounding = Convert.ToUInt64(line["CapBnd:".Length..].Trim(), 16);
+            }
+        }
+        return AllCapabilities.Where(c => CapabilityNumber(c) is int n && (bounding & (1UL << n)) != 0);
+    }
+
+    private static int? CapabilityNumber(string cap) => cap switch
+    {
+        "CAP_CHOWN" => 0, "CAP_DAC_OVERRIDE" => 1, "CAP_DAC_READ_SEARCH" => 2, "CAP_FOWNER" => 3, "CAP_FSETID" => 4,
+        "CAP_KILL" => 5, "CAP_SETGID" => 6, "CAP_SETUID" => 7, "CAP_SETPCAP" => 8, "CAP_LINUX_IMMUTABLE" => 9,
+        "CAP_NET_BIND_SERVICE" => 10, "CAP_NET_BROADCAST" => 11, "CAP_NET_ADMIN" => 12, "CAP_NET_RAW" => 13,
+        "CAP_IPC_LOCK" => 14, "CAP_IPC_OWNER" => 15, "CAP_SYS_MODULE" => 16, "CAP_SYS_RAWIO" => 17, "CAP_SYS_CHROOT" => 18,
+        "CAP_SYS_PTRACE" => 19, "CAP_SYS_PACCT" => 20, "CAP_SYS_ADMIN" => 21, "CAP_SYS_BOOT" => 22, "CAP_SYS_NICE" => 23,
+        "CAP_SYS_RESOURCE" => 24, "CAP_SYS_TIME" => 25, "CAP_SYS_TTY_CONFIG" => 26, "CAP_MKNOD" => 27, "CAP_LEASE" => 28,
+        "CAP_AUDIT_WRITE" => 29, "CAP_AUDIT_CONTROL" => 30, "CAP_SETFCAP" => 31, "CAP_MAC_OVERRIDE" => 32, "CAP_MAC_ADMIN" => 33,
+        "CAP_SYSLOG" => 34, "CAP_WAKE_ALARM" => 35, "CAP_BLOCK_SUSPEND" => 36, "CAP_AUDIT_READ" => 37, "CAP_PERFMON" => 38,
+        "CAP_BPF" => 39, "CAP_CHECKPOINT_RESTORE" => 40,
+        _ => null,
+    };
 
     private static string Normalize(string cap)
     {

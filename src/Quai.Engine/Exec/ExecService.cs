@@ -289,7 +289,8 @@ public sealed class ExecService
         }
         if (config.Privileged == true)
         {
-            p.Capabilities = new Capabilities { Bounding = [.. SpecBuilder.AllCapabilities], Effective = [.. SpecBuilder.AllCapabilities], Permitted = [.. SpecBuilder.AllCapabilities] };
+            var held = SpecBuilder.HeldCapabilities().ToList();
+            p.Capabilities = new Capabilities { Bounding = [.. held], Effective = [.. held], Permitted = [.. held] };
         }
         return p;
     }

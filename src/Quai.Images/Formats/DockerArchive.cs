@@ -95,7 +95,11 @@ public static class DockerArchive
     /// Loads every image of a docker save archive into <paramref name="store"/> (blobs verified,
     /// tags applied) and returns them. The archive is unpacked under <paramref name="workDir"/> first.
     /// </summary>
-    public static async Task<IReadOnlyList<ImageRecord>> LoadAsync(ImageStore store, Stream archive, string? workDir = null, Platform? platform = null, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<ImageRecord>> LoadAsync(ImageStore store, Stream archive, string? workDir = null, Platform? platform = null, CancellationToken cancellationToken = default) =>
+        LoadAsync(store, archive, null, workDir, platform, cancellationToken);
+
+    /// <summary>As <see cref="LoadAsync(ImageStore, Stream, string?, Platform?, CancellationToken)"/>, also collecting the names the archive itself gave (docker prints "Loaded image: NAME" for those only).</summary>
+    public static async Task<IReadOnlyList<ImageRecord>> LoadAsync(ImageStore store, Stream archive, ICollection<string>? archiveNames, string? workDir = null, Platform? platform = null, CancellationToken cancellationToken = default)
     {
         var scratch = Path.Combine(workDir ?? Path.GetTempPath(), "quai-load-" + Guid.NewGuid().ToString("N"));
         try
@@ -111,6 +115,10 @@ public static class DockerArchive
                     var record = await store.AddAsync(image.Target, image.References, platform, cancellationToken).ConfigureAwait(false);
                     // Names docker wrote only into manifest.json (archives from older tools).
                     var extra = entries.Where(e => e.Config == OciLayout.BlobPath(record.Id)).SelectMany(e => e.RepoTags ?? []).ToList();
+                    foreach (var n in image.References.Select(r => ImageReference.Parse(r).FamiliarString).Concat(extra).Distinct())
+                    {
+                        archiveNames?.Add(n);
+                    }
                     loaded.Add(extra.Count == 0 ? record : await store.AddAsync(image.Target, extra, platform, cancellationToken).ConfigureAwait(false));
                 }
                 return loaded;
@@ -123,6 +131,10 @@ public static class DockerArchive
             {
                 var target = await ImportLegacyAsync(store.Content, scratch, entry, cancellationToken).ConfigureAwait(false);
                 loaded.Add(await store.AddAsync(target, entry.RepoTags ?? [], platform, cancellationToken).ConfigureAwait(false));
+                foreach (var n in entry.RepoTags ?? [])
+                {
+                    archiveNames?.Add(n);
+                }
             }
             return loaded;
         }

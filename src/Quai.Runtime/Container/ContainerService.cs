@@ -98,7 +98,15 @@ public sealed partial class ContainerService
                 }
             }
         }
-        File.Delete(fifoPath);
+        try
+        {
+            File.Delete(fifoPath);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // A program that exits at once may already have been deleted by its supervisor
+            // (a shim runs `delete` on exit): the start itself succeeded.
+        }
         if (failure.Count > 0)
         {
             throw new RuntimeException($"cannot start container {id}: {Encoding.UTF8.GetString([.. failure])}");
