@@ -48,9 +48,9 @@ public sealed class ResourceTests
     public async Task Privileged_may_mount_and_sees_sys_read_write()
     {
         var d = await Daemons.GetAsync("quaid");
-        var unprivileged = await d.D("run", "--rm", "busybox", "mount", "-t", "tmpfs", "none", "/mnt");
+        var unprivileged = await d.D("run", "--rm", "busybox", "sh", "-c", "mkdir -p /mnt && mount -t tmpfs none /mnt");
         Assert.NotEqual(0, unprivileged.ExitCode);
-        (await d.D("run", "--rm", "--privileged", "busybox", "mount", "-t", "tmpfs", "none", "/mnt")).Ok();
+        (await d.D("run", "--rm", "--privileged", "busybox", "sh", "-c", "mkdir -p /mnt && mount -t tmpfs none /mnt")).Ok();
         Assert.Equal("rw", await d.Ok("run", "--rm", "--privileged", "busybox", "sh", "-c", "grep ' /sys ' /proc/mounts | cut -d' ' -f4 | cut -d, -f1"));
     }
 }
