@@ -150,67 +150,48 @@ public sealed class ExecService
         }
     }
 
-    /// <summary>Runs a command to completion with no stdio (health checks); returns exit code and output.</summary>
+    /// <summary>
+    /// Runs a command in the container to completion (health checks): `runtime exec` in the
+    /// foreground, its output captured (first 4 KiB, as docker keeps), killed at the timeout.
+    /// </summary>
     public async Task<(int ExitCode, string Output)> RunAsync(ContainerRecord c, List<string> cmd, TimeSpan timeout, CancellationToken ct)
     {
-        var id = Create(c.Id, new ExecConfig { Cmd = cmd, AttachStdout = true, AttachStderr = true });
+        if (!_containers.IsRunning(c))
+        {
+            throw EngineException.Conflict($"container {c.Id} is not running");
+        }
+        var process = await BuildProcessAsync(c, new ExecConfig { Cmd = cmd }, null, ct).ConfigureAwait(false);
+        var file = Path.Combine(_options.ShimsDir, "health-" + c.Id[..16] + "-" + Guid.NewGuid().ToString("N")[..8] + ".json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(process, OciJson.Compact.Process), ct).ConfigureAwait(false);
+        var runtime = _containers.RuntimeOf(c);
+        var psi = new System.Diagnostics.ProcessStartInfo(runtime.Path) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in new[] { "--root", runtime.Root, "exec", "--process", file, c.Id })
+        {
+            psi.ArgumentList.Add(a);
+        }
         try
         {
-            var attachment = await StartAsync(id, detach: false, null, ct).ConfigureAwait(false);
-            var output = new MemoryStream();
-            await using (attachment!.ConfigureAwait(false))
+            using var p = System.Diagnostics.Process.Start(psi) ?? throw new EngineException(EngineErrorKind.Internal, $"cannot run {runtime.Path}");
+            p.StandardInput.Close();
+            var stdout = p.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var stderr = p.StandardError.ReadToEndAsync(CancellationToken.None);
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(timeout);
+            try
             {
-                using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                cts.CancelAfter(timeout);
-                try
-                {
-                    var reading = ReadFramesAsync(attachment!.Stream, output, 4096, cts.Token);
-                    var code = await Get(id).Exited.Task.WaitAsync(cts.Token).ConfigureAwait(false);
-                    // The output ends with the process; give the last frames a moment, then stop reading.
-                    await Task.WhenAny(reading, Task.Delay(500, CancellationToken.None)).ConfigureAwait(false);
-                    await cts.CancelAsync().ConfigureAwait(false);
-                    lock (output)
-                    {
-                        return (code, System.Text.Encoding.UTF8.GetString(output.ToArray()));
-                    }
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    var pid = Get(id).Pid;
-                    if (pid > 0)
-                    {
-                        _ = Quai.Linux.Interop.Libc.Kill(pid, 9);
-                    }
-                    return (-1, $"Health check exceeded timeout ({timeout.TotalSeconds}s)");
-                }
+                await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                p.Kill(entireProcessTree: true);
+                return (-1, $"Health check exceeded timeout ({timeout.TotalSeconds}s)");
+            }
+            var output = await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false);
+            return (p.ExitCode, output.Length > 4096 ? output[..4096] : output);
         }
         finally
         {
-            _execs.TryRemove(id, out _);
-        }
-    }
-
-    private static async Task ReadFramesAsync(Stream frames, MemoryStream output, int limit, CancellationToken ct)
-    {
-        var header = new byte[8];
-        while (true)
-        {
-            var n = await frames.ReadAtLeastAsync(header, 8, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-            if (n < 8)
-            {
-                return;
-            }
-            var size = (header[4] << 24) | (header[5] << 16) | (header[6] << 8) | header[7];
-            var payload = new byte[size];
-            await frames.ReadExactlyAsync(payload, ct).ConfigureAwait(false);
-            lock (output)
-            {
-                if (output.Length < limit)
-                {
-                    output.Write(payload, 0, Math.Min(size, limit - (int)output.Length));
-                }
-            }
+            File.Delete(file);
         }
     }
 

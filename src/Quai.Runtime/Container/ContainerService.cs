@@ -98,6 +98,8 @@ public sealed partial class ContainerService
                 }
             }
         }
+        // Read before the fifo goes: a supervisor may delete the container as soon as it is gone.
+        var spec = LoadSpec(record);
         try
         {
             File.Delete(fifoPath);
@@ -111,7 +113,6 @@ public sealed partial class ContainerService
         {
             throw new RuntimeException($"cannot start container {id}: {Encoding.UTF8.GetString([.. failure])}");
         }
-        var spec = LoadSpec(record);
         HookRunner.RunWarn(spec.Hooks?.Poststart, "poststart", ContainerCreator.StateJson(record, ContainerStatus.Running, spec.Annotations));
     }
 

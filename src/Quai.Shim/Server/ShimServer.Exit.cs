@@ -32,6 +32,7 @@ internal sealed partial class ShimServer
         var oomKilled = _oom?.OomKilled() ?? false;
         if (!_config.IsExec)
         {
+            WaitForStartToFinish();
             var (deleted, err) = RunQuiet(RuntimeCommand.Delete(_config), 30_000);
             if (deleted.ShellExitCode != 0)
             {
@@ -80,6 +81,25 @@ internal sealed partial class ShimServer
         catch (IOException e)
         {
             _log.Write($"writing {path}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A program that exits at once can end while the caller's `runtime start` is still finishing:
+    /// start reads the exec fifo (the process runs), then removes it. Deleting the container before
+    /// that makes start fail (runc: "remove …/exec.fifo: no such file or directory"), so wait, at
+    /// most 2 s, until the fifo is gone.
+    /// </summary>
+    private void WaitForStartToFinish()
+    {
+        if (_config.RuntimeRoot is not { } root)
+        {
+            return;
+        }
+        var fifo = Path.Combine(root, _config.Id, "exec.fifo");
+        for (var i = 0; i < 200 && File.Exists(fifo); i++)
+        {
+            Thread.Sleep(10);
         }
     }
 }
