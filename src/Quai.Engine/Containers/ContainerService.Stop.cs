@@ -56,9 +56,15 @@ public sealed partial class ContainerService
         {
             await RuntimeOf(c).KillAsync(c.Id, signal, all: signal == 9, ct).ConfigureAwait(false);
         }
-        catch (EngineException) when (!IsRunning(c))
+        catch (EngineException)
         {
-            // Exited meanwhile.
+            // A container that exits while being signalled takes its cgroup with it, so the runtime's
+            // kill fails; that is success for a stop. Anything else is the runtime's real error.
+            if (IsRunning(c) && _running.TryGetValue(c.Id, out var run)
+                && await Task.WhenAny(run.Exited.Task, Task.Delay(2000, CancellationToken.None)).ConfigureAwait(false) != run.Exited.Task)
+            {
+                throw;
+            }
         }
     }
 
