@@ -230,54 +230,8 @@ public sealed partial class ContainerService
         }
     }
 
-    /// <summary>go-units HumanDuration.</summary>
-    public static string HumanDuration(TimeSpan d)
-    {
-        var seconds = (long)d.TotalSeconds;
-        if (seconds < 1)
-        {
-            return "Less than a second";
-        }
-        if (seconds == 1)
-        {
-            return "1 second";
-        }
-        if (seconds < 60)
-        {
-            return $"{seconds} seconds";
-        }
-        var minutes = (long)d.TotalMinutes;
-        if (minutes == 1)
-        {
-            return "About a minute";
-        }
-        if (minutes < 60)
-        {
-            return $"{minutes} minutes";
-        }
-        var hours = (long)Math.Round(d.TotalHours);
-        if (hours == 1)
-        {
-            return "About an hour";
-        }
-        if (hours < 48)
-        {
-            return $"{hours} hours";
-        }
-        if (hours < 24 * 7 * 2)
-        {
-            return $"{hours / 24} days";
-        }
-        if (hours < 24 * 30 * 2)
-        {
-            return $"{hours / 24 / 7} weeks";
-        }
-        if (hours < 24 * 365 * 2)
-        {
-            return $"{hours / 24 / 30} months";
-        }
-        return $"{hours / 24 / 365} years";
-    }
+    /// <summary>go-units HumanDuration, as the CLI prints it too.</summary>
+    public static string HumanDuration(TimeSpan d) => GoUnits.HumanDuration(d);
 
     /// <summary>RFC 3339 with nanoseconds, UTC, as Go's time.RFC3339Nano prints.</summary>
     public static string Rfc3339(DateTimeOffset t)
