@@ -66,7 +66,7 @@ public sealed partial class DockerApi
                 await hijacked.ShutdownSendAsync().ConfigureAwait(false);
                 return;
             }
-            await PipeAsync(hijacked, attachment!, tty, exec.Config.AttachStdin == true, ParseDetachKeys(exec.Config.DetachKeys)).ConfigureAwait(false);
+            await PipeAsync(hijacked, attachment!, tty, exec.Config.AttachStdin == true, ParseDetachKeys(exec.Config.DetachKeys), exec.Exited.Task).ConfigureAwait(false);
         }
     }
 }

@@ -122,7 +122,10 @@ public sealed partial class DockerApi
         tty || (ctx.Request.ApiVersion is { } v && v < new ApiVersion(1, 42)) ? RawStream : MultiplexedStream;
 
     /// <summary>Shim frames → client (raw for a TTY), client bytes → stdin; ends with the output.</summary>
-    private static async Task PipeAsync(HijackedStream client, ShimAttachment attachment, bool tty, bool stdin, byte[]? detachKeys)
+    // exited: for an exec, completes once its exit code is recorded. The stream is closed only
+    // after that (as moby's ExecStart returns after the process is reaped), because the CLI reads
+    // the exit code from exec inspect as soon as the stream ends.
+    private static async Task PipeAsync(HijackedStream client, ShimAttachment attachment, bool tty, bool stdin, byte[]? detachKeys, Task? exited = null)
     {
         await using (attachment.ConfigureAwait(false))
         {
@@ -185,6 +188,10 @@ public sealed partial class DockerApi
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {
+            }
+            if (exited is not null && !detached.IsCancellationRequested)
+            {
+                await exited.ConfigureAwait(false);
             }
             await detached.CancelAsync().ConfigureAwait(false);
             try
