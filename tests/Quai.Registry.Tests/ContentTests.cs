@@ -191,13 +191,22 @@ public class ContentTests
     [InlineData("/v2/UPPER/tags/list", "NAME_INVALID")]
     [InlineData("/v2/a//b/tags/list", "NAME_INVALID")]
     [InlineData("/v2/ok/blobs/sha256:zz", "DIGEST_INVALID")]
-    [InlineData("/v2/ok/manifests/bad!tag", "MANIFEST_INVALID")]
+    [InlineData("/v2/ok/manifests/bad!tag", "MANIFEST_UNKNOWN")] // nothing can exist there: 404, as distribution and the conformance suite expect
     [InlineData("/v2/ok/blobs/uploads/not-a-session", "BLOB_UPLOAD_UNKNOWN")]
     public async Task MalformedRequestsGetTheSpecsErrorCodes(string path, string code)
     {
         await using var reg = await TestRegistry.StartAsync();
         using var r = await reg.Http.GetAsync(path);
         Assert.Equal(code, await TestRegistry.ErrorCodeAsync(r));
+    }
+
+    [Fact]
+    public async Task PushingUnderAnInvalidTagIsRefused()
+    {
+        await using var reg = await TestRegistry.StartAsync();
+        using var r = await reg.PutManifestAsync("ok", ".bad", Encoding.UTF8.GetBytes("{\"schemaVersion\":2}"));
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Equal("MANIFEST_INVALID", await TestRegistry.ErrorCodeAsync(r));
     }
 
     [Fact]

@@ -80,7 +80,11 @@ public sealed partial class RepositoryStore
         {
             if (!IsValidTag(reference))
             {
-                throw new RegistryException(RegistryError.ManifestInvalid, $"invalid tag \"{reference}\"", reference);
+                // Nothing can be stored under a reference that is neither a tag nor a digest, so a
+                // read answers 404 as for any unknown manifest (the conformance suite's
+                // ".INVALID_MANIFEST_NAME" case; distribution's router does the same). A push of
+                // such a tag is refused with MANIFEST_INVALID instead (PutManifestAsync).
+                throw new RegistryException(RegistryError.ManifestUnknown, $"manifest \"{reference}\" is not in repository {name}: it is neither a valid tag nor a digest", reference);
             }
             var target = ReadLink(TagPath(name, reference));
             if (target is null || !Digest.TryParse(target, out digest))
