@@ -129,11 +129,11 @@ internal static class CpCommand
     private static async Task ToContainerAsync(CliContext ctx, string srcPath, string container, string dstPath, bool archive)
     {
         var c = DockerClient.Esc(container);
-        Stream body;
+        HttpContent body;
         string targetDir = dstPath;
         if (srcPath == "-")
         {
-            body = ctx.StdIn;
+            body = new StreamContent(ctx.StdIn);
         }
         else
         {
@@ -176,34 +176,41 @@ internal static class CpCommand
                 }
                 entryName = dstPath[(dstPath.LastIndexOf('/') + 1)..];
             }
-            body = BuildTar(full, entryName);
+            body = new TarContent(full, entryName);
         }
-        using var content = new StreamContent(body);
+        using var content = body;
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-tar");
         using var r = await ctx.Client.SendAsync(HttpMethod.Put, $"/containers/{c}/archive" + Helpers.Query(("path", targetDir), ("noOverwriteDirNonDir", "true"), ("copyUIDGID", archive ? "true" : null)), content).ConfigureAwait(false);
     }
 
-    // The tar keeps the local owners; the daemon maps them to the container's root unless
-    // copyUIDGID (cp -a) asks to keep them.
-    private static MemoryStream BuildTar(string source, string entryName)
+    /// <summary>
+    /// The request body of `cp SRC CONTAINER:DST`: a tar of SRC written straight into the request
+    /// (chunked), as the docker CLI streams it, so a large tree never sits in memory. The tar keeps
+    /// the local owners; the daemon maps them to the container's root unless copyUIDGID (cp -a)
+    /// asks to keep them.
+    /// </summary>
+    private sealed class TarContent(string source, string entryName) : HttpContent
     {
-        var ms = new MemoryStream();
-        using (var writer = new TarWriter(ms, TarEntryFormat.Pax, leaveOpen: true))
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
         {
-            if (Directory.Exists(source))
+            var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true);
+            await using (writer.ConfigureAwait(false))
             {
-                writer.WriteEntry(source, entryName);
-                foreach (var p in Directory.EnumerateFileSystemEntries(source, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                await writer.WriteEntryAsync(source, entryName).ConfigureAwait(false);
+                if (Directory.Exists(source))
                 {
-                    writer.WriteEntry(p, entryName + "/" + Path.GetRelativePath(source, p));
+                    foreach (var p in Directory.EnumerateFileSystemEntries(source, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                    {
+                        await writer.WriteEntryAsync(p, entryName + "/" + Path.GetRelativePath(source, p)).ConfigureAwait(false);
+                    }
                 }
             }
-            else
-            {
-                writer.WriteEntry(source, entryName);
-            }
         }
-        ms.Position = 0;
-        return ms;
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }
