@@ -178,7 +178,7 @@ public sealed partial class DockerApi
             ContainerdCommit = new Commit { ID = "" },
             RuncCommit = new Commit { ID = "" },
             InitCommit = new Commit { ID = "" },
-            SecurityOptions = ["name=seccomp,profile=unconfined", "name=cgroupns"],
+            SecurityOptions = ["name=seccomp,profile=builtin", "name=cgroupns"],
             Warnings = [.. Daemon.Warnings],
         };
         await ctx.Response.WriteJsonAsync(info, ApiJsonContext.Default.SystemInfo, ctx.RequestAborted).ConfigureAwait(false);

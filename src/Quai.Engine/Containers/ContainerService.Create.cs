@@ -128,6 +128,7 @@ public sealed partial class ContainerService
 
     private static void ValidateHostConfig(HostConfig host)
     {
+        Security.SecurityOptions.Parse(host.SecurityOpt);
         if (host.Memory is > 0 and < 6 * 1024 * 1024)
         {
             throw EngineException.Invalid("Minimum memory limit allowed is 6MB");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Quai.Api.Models;
+using Quai.Engine.Security;
 using Quai.Oci.Runtime;
 using OciLinux = Quai.Oci.Runtime.Linux;
 using OciMount = Quai.Oci.Runtime.Mount;
@@ -53,6 +54,8 @@ internal static class SpecBuilder
         var cfg = c.Config;
         var host = c.HostConfig;
         var privileged = host.Privileged == true;
+        var security = SecurityOptions.Parse(host.SecurityOpt);
+        var capabilities = BuildCapabilities(host, privileged);
 
         var args = new List<string>();
         if (host.Init == true && inputs.InitPath is not null)
@@ -68,8 +71,8 @@ internal static class SpecBuilder
             Env = BuildEnv(cfg, c),
             Cwd = string.IsNullOrEmpty(cfg.WorkingDir) ? "/" : cfg.WorkingDir,
             User = new User { Uid = inputs.User.Uid, Gid = inputs.User.Gid, AdditionalGids = inputs.User.AdditionalGids.Count > 0 ? inputs.User.AdditionalGids : null },
-            Capabilities = BuildCapabilities(host, privileged),
-            NoNewPrivileges = (host.SecurityOpt ?? []).Any(o => o is "no-new-privileges" or "no-new-privileges:true" or "no-new-privileges=true"),
+            Capabilities = capabilities,
+            NoNewPrivileges = security.NoNewPrivileges,
             OomScoreAdj = host.OomScoreAdj is { } adj and not 0 ? (int)adj : null,
             Rlimits = host.Ulimits is { Count: > 0 } ulimits ? [.. ulimits.Select(u => new Rlimit { Type = RlimitName(u.Name!), Soft = (ulong)(u.Soft ?? 0), Hard = (ulong)(u.Hard ?? 0) })] : null,
         };
@@ -133,8 +136,12 @@ internal static class SpecBuilder
             Namespaces = namespaces,
             CgroupsPath = inputs.CgroupsPath,
             Resources = BuildResources(host, privileged),
-            MaskedPaths = privileged ? null : [.. MaskedPaths],
-            ReadonlyPaths = privileged ? null : [.. ReadonlyPaths],
+            MaskedPaths = privileged || security.SystemPathsUnconfined ? null : [.. MaskedPaths],
+            ReadonlyPaths = privileged || security.SystemPathsUnconfined ? null : [.. ReadonlyPaths],
+            // docker's default seccomp policy, resolved for this container's capabilities; none
+            // for --privileged or seccomp=unconfined (moby: WithSeccomp).
+            Seccomp = privileged || security.SeccompUnconfined ? null
+                : SeccompProfileConverter.ToOci(security.SeccompProfile ?? DefaultSeccompProfile.Create(), capabilities.Bounding ?? []),
             Sysctl = host.Sysctls is { Count: > 0 } s ? new Dictionary<string, string>(s) : null,
         };
         if (host.Devices is { Count: > 0 } devices)
