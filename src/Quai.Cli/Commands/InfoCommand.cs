@@ -48,11 +48,47 @@ internal static class InfoCommand
         Line("Logging Driver", Helpers.S(i, "LoggingDriver"));
         Line("Cgroup Driver", Helpers.S(i, "CgroupDriver"));
         Line("Cgroup Version", Helpers.S(i, "CgroupVersion"));
+        if (i?["Plugins"] is JsonObject plugins)
+        {
+            sb.Append(" Plugins:\n");
+            foreach (var kind in new[] { "Volume", "Network", "Authorization", "Log" })
+            {
+                if (plugins[kind] is JsonArray { Count: > 0 } names)
+                {
+                    sb.Append("  ").Append(kind).Append(": ").AppendJoin(' ', names.Select(n => n?.ToString())).Append('\n');
+                }
+            }
+        }
+        Line("Swarm", Helpers.S(i?["Swarm"], "LocalNodeState") is { Length: > 0 } swarm ? swarm : "inactive");
         if (i?["Runtimes"] is JsonObject runtimes)
         {
-            Line("Runtimes", string.Join(' ', runtimes.Select(kv => kv.Key).Order(StringComparer.Ordinal)));
+            Line("Runtimes", string.Join(' ', runtimes.Select(kv => kv.Key)));
         }
         Line("Default Runtime", Helpers.S(i, "DefaultRuntime"));
+        Line("Init Binary", Helpers.S(i, "InitBinary"));
+        Line("containerd version", Helpers.S(i?["ContainerdCommit"], "ID"));
+        Line("runc version", Helpers.S(i?["RuncCommit"], "ID"));
+        Line("init version", Helpers.S(i?["InitCommit"], "ID"));
+        if (i?["SecurityOptions"] is JsonArray { Count: > 0 } security)
+        {
+            // "name=seccomp,profile=builtin" → "seccomp" with "Profile: builtin" under it, as docker prints.
+            sb.Append(" Security Options:\n");
+            foreach (var option in security)
+            {
+                foreach (var kv in (option?.ToString() ?? "").Split(','))
+                {
+                    var (key, value) = kv.IndexOf('=') is var eq and > 0 ? (kv[..eq], kv[(eq + 1)..]) : (kv, "");
+                    if (key == "name")
+                    {
+                        sb.Append("  ").Append(value).Append('\n');
+                    }
+                    else
+                    {
+                        sb.Append("   ").Append(char.ToUpperInvariant(key[0])).Append(key[1..]).Append(": ").Append(value).Append('\n');
+                    }
+                }
+            }
+        }
         Line("Kernel Version", Helpers.S(i, "KernelVersion"));
         Line("Operating System", Helpers.S(i, "OperatingSystem"));
         Line("OSType", Helpers.S(i, "OSType"));
@@ -64,6 +100,22 @@ internal static class InfoCommand
         Line("Docker Root Dir", Helpers.S(i, "DockerRootDir"));
         Line("Debug Mode", i?["Debug"]?.ToString() ?? "false");
         Line("Experimental", i?["ExperimentalBuild"]?.ToString() ?? "false");
+        if (i?["RegistryConfig"]?["InsecureRegistryCIDRs"] is JsonArray { Count: > 0 } insecure)
+        {
+            sb.Append(" Insecure Registries:\n");
+            foreach (var cidr in insecure)
+            {
+                sb.Append("  ").Append(cidr).Append('\n');
+            }
+        }
+        if (i?["RegistryConfig"]?["Mirrors"] is JsonArray { Count: > 0 } mirrors)
+        {
+            sb.Append(" Registry Mirrors:\n");
+            foreach (var m in mirrors)
+            {
+                sb.Append("  ").Append(m).Append('\n');
+            }
+        }
         Line("Live Restore Enabled", i?["LiveRestoreEnabled"]?.ToString() ?? "false");
         sb.Append('\n');
         await ctx.Out.WriteAsync(sb.ToString()).ConfigureAwait(false);

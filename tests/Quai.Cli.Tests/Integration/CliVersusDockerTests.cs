@@ -275,6 +275,19 @@ public sealed class CliVersusDockerTests(DockerdFixture d) : IClassFixture<Docke
     }
 
     [Fact]
+    public async Task InfoShowsTheServerAsDockerDoes()
+    {
+        var (q, k) = await BothAsync("info");
+        Assert.Equal(0, q.ExitCode);
+        // Counts move while other tests run, and docker prints the runtimes in Go's map order;
+        // every other server line must read the same.
+        static string Server(string s) => Regex.Replace(
+            Regex.Replace(s[s.IndexOf("Server:", StringComparison.Ordinal)..], @"^( *(Containers|Running|Paused|Stopped|Images): )\d+$", "$1N", RegexOptions.Multiline),
+            @"^ Runtimes: (.*)$", m => " Runtimes: " + string.Join(' ', m.Groups[1].Value.Split(' ').Order(StringComparer.Ordinal)), RegexOptions.Multiline);
+        Assert.Equal(Server(k.StdOut), Server(q.StdOut));
+    }
+
+    [Fact]
     public async Task AnUnreachableDaemonIsNamed()
     {
         var r = await d.RunAsync(DockerdFixture.QuaiBinary, ["ps"], null, new() { ["DOCKER_HOST"] = "unix:///nonexistent/x.sock" });
