@@ -112,7 +112,7 @@ public sealed class ContainerCreator
                 HasConsole = console is not null || options.ConsoleSocketFd is not null,
                 Debug = RuntimeLog.DebugEnabled,
             };
-            channel.Send(InitMessage.Bootstrap, JsonSerializer.SerializeToUtf8Bytes(boot, RuntimeJsonContext.Default.InitBootstrap));
+            channel.Send(InitMessage.Bootstrap, RuntimeRecordJson.Serialize(boot));
             Handshake(channel, spec, stateJson, pid);
 
             record.Phase = ContainerStatus.Created;
@@ -221,7 +221,7 @@ public sealed class ContainerCreator
 
     /// <summary>The OCI state document for hooks (runtime.md#state).</summary>
     public static string StateJson(ContainerRecord record, string status, Dictionary<string, string>? annotations) =>
-        JsonSerializer.Serialize(new State { Id = record.Id, Status = status, Pid = record.Pid, Bundle = record.Bundle, Annotations = annotations }, OciJsonContext.Default.State);
+        System.Text.Encoding.UTF8.GetString(RuntimeRecordJson.ToBytes(w => SpecJson.Write(w, new State { Id = record.Id, Status = status, Pid = record.Pid, Bundle = record.Bundle, Annotations = annotations })));
 
     /// <summary>Writes the pid file atomically, as runc does (temp file, rename).</summary>
     public static void WritePidFile(string path, int pid)

@@ -68,7 +68,7 @@ public static class ContainerExec
                 InitPid = initPid,
                 Debug = RuntimeLog.DebugEnabled,
             };
-            channel.Send(InitMessage.Bootstrap, JsonSerializer.SerializeToUtf8Bytes(boot, RuntimeJsonContext.Default.InitBootstrap));
+            channel.Send(InitMessage.Bootstrap, RuntimeRecordJson.Serialize(boot));
             var frame = channel.Receive() ?? throw new RuntimeException($"exec in container {options.Id}: the process exited during setup; see its stderr above");
             if (frame.Type == InitMessage.Error)
             {

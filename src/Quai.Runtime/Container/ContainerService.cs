@@ -220,7 +220,7 @@ public sealed partial class ContainerService
     {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(_store.DirOf(record.Id), "config.json")), OciJsonContext.Default.Spec);
+            return SpecJson.ParseSpec(File.ReadAllBytes(Path.Combine(_store.DirOf(record.Id), "config.json")));
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
         {

@@ -22,7 +22,7 @@ public static class SpecLoader
         }
         try
         {
-            return JsonSerializer.Deserialize(bytes, OciJsonContext.Default.Spec) ?? throw new RuntimeException($"{path} is empty");
+            return SpecJson.ParseSpec(bytes);
         }
         catch (JsonException e)
         {

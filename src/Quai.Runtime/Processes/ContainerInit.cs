@@ -160,7 +160,7 @@ public static class ContainerInit
     internal static InitBootstrap ReadBootstrap(InitChannel channel)
     {
         var payload = channel.Expect(InitMessage.Bootstrap);
-        var boot = JsonSerializer.Deserialize(payload, RuntimeJsonContext.Default.InitBootstrap) ?? throw new RuntimeException("init: empty bootstrap message");
+        var boot = RuntimeRecordJson.ParseBootstrap(payload);
         RuntimeLog.Configure(null, false, boot.Debug);
         return boot.Spec.Process is null ? throw new RuntimeException("init: config has no process") : boot;
     }

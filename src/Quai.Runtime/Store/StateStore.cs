@@ -67,13 +67,19 @@ public sealed class StateStore
         {
             throw new RuntimeException($"container \"{id}\" does not exist (no state under {Root})");
         }
-        return JsonSerializer.Deserialize(bytes, RuntimeJsonContext.Default.ContainerRecord)
-            ?? throw new RuntimeException($"state file {path} is empty or invalid: delete --force the container");
+        try
+        {
+            return RuntimeRecordJson.ParseRecord(bytes);
+        }
+        catch (JsonException e)
+        {
+            throw new RuntimeException($"state file {path} is invalid ({e.Message}): delete --force the container", e);
+        }
     }
 
     /// <summary>Writes ROOT/ID/state.json atomically.</summary>
     public void Save(ContainerRecord record) =>
-        WriteAtomic(Path.Combine(DirOf(record.Id), "state.json"), JsonSerializer.SerializeToUtf8Bytes(record, RuntimeJsonContext.Default.ContainerRecord));
+        WriteAtomic(Path.Combine(DirOf(record.Id), "state.json"), RuntimeRecordJson.Serialize(record));
 
     /// <summary>The ids of every container under the root, sorted.</summary>
     public IReadOnlyList<string> ListIds()

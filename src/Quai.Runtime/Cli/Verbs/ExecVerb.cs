@@ -74,14 +74,14 @@ public static class ExecVerb
         {
             try
             {
-                return JsonSerializer.Deserialize(File.ReadAllText(file), OciJsonContext.Default.Process) ?? throw new RuntimeException($"--process {file} is empty");
+                return Quai.Oci.Runtime.SpecJson.ParseProcess(File.ReadAllBytes(file));
             }
             catch (JsonException e)
             {
                 throw new RuntimeException($"--process {file} is not a valid OCI process JSON: {e.Message}", e);
             }
         }
-        var baseline = defaults is null ? new OciProcess() : JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(defaults, OciJsonContext.Default.Process), OciJsonContext.Default.Process)!;
+        var baseline = defaults is null ? new OciProcess() : Quai.Oci.Runtime.SpecJson.ParseProcess(Store.RuntimeRecordJson.ToBytes(w => Quai.Oci.Runtime.SpecJson.Write(w, defaults)));
         baseline.Args = [.. args.Positionals.Skip(1)];
         baseline.Terminal = args.Has("tty");
         baseline.ConsoleSize = null;
