@@ -115,6 +115,15 @@ public sealed partial class DockerApi
         var runtimes = _engine.Options.Runtimes.ToDictionary(kv => kv.Key, kv => new Runtime { Path = kv.Value });
         var insecure = new List<string> { "127.0.0.0/8" };
         insecure.AddRange(_engine.Options.InsecureRegistries.Where(i => i.Contains('/', StringComparison.Ordinal)));
+        // moby's registry service: docker.io, then one entry per insecure registry given by name.
+        var indexes = new Dictionary<string, IndexInfo>
+        {
+            ["docker.io"] = new IndexInfo { Name = "docker.io", Mirrors = [.. _engine.Options.RegistryMirrors], Secure = true, Official = true },
+        };
+        foreach (var name in _engine.Options.InsecureRegistries.Where(i => !i.Contains('/', StringComparison.Ordinal)))
+        {
+            indexes[name] = new IndexInfo { Name = name, Mirrors = [], Secure = false, Official = false };
+        }
         var info = new SystemInfo
         {
             ID = Daemon.Id,
@@ -155,10 +164,7 @@ public sealed partial class DockerApi
             RegistryConfig = new RegistryServiceConfig
             {
                 InsecureRegistryCIDRs = insecure,
-                IndexConfigs = new Dictionary<string, IndexInfo>
-                {
-                    ["docker.io"] = new IndexInfo { Name = "docker.io", Mirrors = [.. _engine.Options.RegistryMirrors], Secure = true, Official = true },
-                },
+                IndexConfigs = indexes,
                 Mirrors = [.. _engine.Options.RegistryMirrors],
             },
             GenericResources = null,
