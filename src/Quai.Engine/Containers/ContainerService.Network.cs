@@ -40,7 +40,9 @@ public sealed partial class ContainerService
             IReadOnlyList<HostsEntry> extra;
             try
             {
-                extra = HostsFile.ParseExtraHosts(c.HostConfig.ExtraHosts ?? [], gateway ?? HostGateway());
+                // host-gateway is the default bridge's address on the host, whatever the container's
+                // network (moby daemon/container_operations.go: HostGatewayIP defaults to the bridge's).
+                extra = HostsFile.ParseExtraHosts(c.HostConfig.ExtraHosts ?? [], HostGateway() ?? gateway);
             }
             catch (FormatException e)
             {

@@ -153,7 +153,11 @@ public sealed partial class NetworkService
                 settings.MacAddress = defaultEp.MacAddress;
                 settings.Bridge = "";
             }
-            var embedded = bridges.Any(b => !b.Network!.Predefined);
+            // The embedded server runs on user networks, as docker's; also on the default bridge when
+            // every nameserver given (--dns or daemon.json "dns") is a loopback address, which the
+            // container cannot reach in its own netns but the server, forwarding from the daemon's
+            // netns, can (docker would write an unusable resolv.conf there).
+            var embedded = bridges.Any(b => !b.Network!.Predefined) || (bridges.Count > 0 && OnlyLoopbackNameservers(c));
             if (embedded)
             {
                 StartDns(c, netns.Path, bridges.All(b => b.Network!.Internal));
@@ -168,6 +172,13 @@ public sealed partial class NetworkService
             ClearAddresses(c);
             throw;
         }
+    }
+
+    /// <summary>True when the container's explicit nameservers (its own --dns, else the daemon's) are all loopback addresses.</summary>
+    private bool OnlyLoopbackNameservers(ContainerRecord c)
+    {
+        var given = c.HostConfig.Dns is { Count: > 0 } own ? own : _options.Dns;
+        return given.Count > 0 && given.All(n => IPAddress.TryParse(n, out var a) && IPAddress.IsLoopback(a));
     }
 
     private IReadOnlyList<PortMapping> AllocatePorts(ContainerRecord c)
@@ -392,9 +403,10 @@ public sealed partial class NetworkService
         {
             _logger.LogWarning("container {Container}: {Error}", c.ShortId, e.Message);
         }
-        if ((c.NetworkSettings?.Networks ?? []).Keys.Select(Find).Any(n => n is { Predefined: false, Driver: "bridge" }))
+        var bridges = (c.NetworkSettings?.Networks ?? []).Keys.Select(Find).Where(n => n is { Driver: "bridge" }).ToList();
+        if (bridges.Any(n => !n!.Predefined) || (bridges.Count > 0 && OnlyLoopbackNameservers(c)))
         {
-            StartDns(c, path, false);
+            StartDns(c, path, bridges.All(n => n!.Internal));
         }
     }
 
