@@ -17,9 +17,12 @@ public sealed class NetworkServiceTests(NetQuaidFixture fx) : IClassFixture<NetQ
     internal static string[] Httpd(string content, bool alsoPort81 = false) =>
         ["sh", "-c", $"mkdir -p /www && echo {content} > /www/index.html && " + (alsoPort81 ? "httpd -p 81 -h /www && " : "") + "exec httpd -f -p 80 -h /www"];
 
-    /// <summary>A shell loop that fetches <paramref name="url"/> until it answers (the server may still be starting).</summary>
+    /// <summary>
+    /// A shell loop that fetches <paramref name="url"/> until it answers (the server may still be
+    /// starting). `timeout`, not wget's -T: Debian's busybox-static 1.35 wget crashes with -T.
+    /// </summary>
     internal static string[] WgetRetry(string url) =>
-        ["sh", "-c", $"for i in $(seq 50); do wget -q -T 2 -O- {url} && exit 0; sleep 0.2; done; exit 1"];
+        ["sh", "-c", $"for i in $(seq 50); do timeout 3 wget -q -O- {url} 2>/dev/null && exit 0; sleep 0.2; done; wget -q -O- {url}"];
 
     [Fact]
     public async Task Httpd_on_a_user_network_answers_by_name_and_by_alias()
@@ -58,8 +61,9 @@ public sealed class NetworkServiceTests(NetQuaidFixture fx) : IClassFixture<NetQ
             var ports = await D.Inspect(web, "{{json .NetworkSettings.Ports}}");
             var loopbackPort = await D.Inspect(web, "{{(index (index .NetworkSettings.Ports \"80/tcp\") 0).HostPort}}");
             Assert.Equal($"{{\"80/tcp\":[{{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"{loopbackPort}\"}},{{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"{fixedPort}\"}}]}}", ports);
-            Assert.Equal($"80/tcp -> 127.0.0.1:{loopbackPort}\n80/tcp -> 0.0.0.0:{fixedPort}", await D.Ok("port", web));
-            Assert.Equal($"0.0.0.0:{fixedPort}", (await D.Ok("port", web, "80")).Split('\n')[1]);
+            // The CLI sorts `docker port` lines (docker/cli cli/command/container/port.go).
+            Assert.Equal($"80/tcp -> 0.0.0.0:{fixedPort}\n80/tcp -> 127.0.0.1:{loopbackPort}", await D.Ok("port", web));
+            Assert.Equal($"0.0.0.0:{fixedPort}\n127.0.0.1:{loopbackPort}", await D.Ok("port", web, "80"));
             Assert.Equal(content, await GetAsync($"http://127.0.0.1:{loopbackPort}/"));
             Assert.Equal(content, await GetAsync($"http://127.0.0.1:{fixedPort}/"));
             Assert.Contains($"0.0.0.0:{fixedPort}->80/tcp", await D.Ok("ps", "--filter", "name=" + web, "--format", "{{.Ports}}"));
@@ -128,19 +132,23 @@ public sealed class NetworkServiceTests(NetQuaidFixture fx) : IClassFixture<NetQ
         try
         {
             await D.Ok(["run", "-d", "--name", web, "-p", $"{first}-{first + 1}:80-81", "-p", $"127.0.0.1:{udpPort}:9999/udp", "busybox",
-                "sh", "-c", $"mkdir -p /www && echo {content} > /www/index.html && httpd -p 81 -h /www && httpd -p 80 -h /www && exec nc -lu -p 9999 > /tmp/udp"]);
+                "sh", "-c", $"mkdir -p /www && echo {content} > /www/index.html && httpd -p 81 -h /www && exec httpd -f -p 80 -h /www"]);
             Assert.Equal($"80/tcp -> 0.0.0.0:{first}\n81/tcp -> 0.0.0.0:{first + 1}\n9999/udp -> 127.0.0.1:{udpPort}", string.Join('\n', (await D.Ok("port", web)).Split('\n').Order(StringComparer.Ordinal)));
             Assert.Equal(content, await GetAsync($"http://127.0.0.1:{first}/"));
             Assert.Equal(content, await GetAsync($"http://127.0.0.1:{first + 1}/"));
+
+            // busybox has no UDP server: a host python3 listens inside the container's netns.
+            var pid = await D.Inspect(web, "{{.State.Pid}}");
+            var receiver = NetHost.RunAsync("timeout", "20", "nsenter", "--net=/proc/" + pid + "/ns/net", "python3", "-c",
+                "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', 9999)); print(s.recvfrom(100)[0].decode(), flush=True)");
             using var udp = new UdpClient(AddressFamily.InterNetwork);
             var message = "udp-" + NetHost.Hex();
-            await Poll.UntilAsync(async () =>
+            for (var i = 0; i < 50 && !receiver.IsCompleted; i++)
             {
-                await udp.SendAsync(System.Text.Encoding.ASCII.GetBytes(message + "\n"), new IPEndPoint(IPAddress.Loopback, udpPort));
-                await Task.Delay(200);
-                var got = await D.D("exec", web, "cat", "/tmp/udp");
-                return got.Stdout.Contains(message, StringComparison.Ordinal) ? null : "the container did not receive the datagram: " + got;
-            }, seconds: 20);
+                await udp.SendAsync(System.Text.Encoding.ASCII.GetBytes(message), new IPEndPoint(IPAddress.Loopback, udpPort));
+                await Task.WhenAny(receiver, Task.Delay(200));
+            }
+            Assert.Equal(message, (await receiver).Trim());
         }
         finally
         {

@@ -33,13 +33,13 @@ public sealed class NetworkTopologyTests(NetQuaidFixture fx) : IClassFixture<Net
             Assert.StartsWith(pb + ".", ip, StringComparison.Ordinal);
             // Control: the server answers on its own network.
             Assert.Equal("on-b", await D.Ok(["run", "--rm", "--network", b, "busybox", .. NetworkServiceTests.WgetRetry($"http://{ip}/")]));
-            var fromA = await D.D("run", "--rm", "--network", a, "busybox", "sh", "-c", $"wget -q -T 2 -O- http://{ip}/; w=$?; ping -c 1 -W 1 {ip} >/dev/null; echo \"wget=$w ping=$?\"");
+            var fromA = await D.D("run", "--rm", "--network", a, "busybox", "sh", "-c", $"timeout 2 wget -q -O- http://{ip}/ && w=0 || w=1; ping -c 1 -W 1 {ip} >/dev/null; echo \"wget=$w ping=$?\"");
             Assert.Equal("wget=1 ping=1", fromA.Ok().Out);
 
             // A normal user network reaches the host; an internal one does not (no route, dropped at the bridge).
             Assert.Equal("host-ok", await D.Ok(["run", "--rm", "--network", a, "busybox", .. NetworkServiceTests.WgetRetry(hostUrl)]));
             var hitsBefore = listener.Hits;
-            var fromInternal = await D.D("run", "--rm", "--network", i, "busybox", "sh", "-c", $"wget -q -T 2 -O- {hostUrl}; echo \"wget=$?\"; ip route");
+            var fromInternal = await D.D("run", "--rm", "--network", i, "busybox", "sh", "-c", $"timeout 2 wget -q -O- {hostUrl} && echo wget=0 || echo wget=1; ip route");
             Assert.StartsWith("wget=1", fromInternal.Ok().Out, StringComparison.Ordinal);
             Assert.DoesNotContain("default", fromInternal.Out, StringComparison.Ordinal);
             Assert.Equal(hitsBefore, listener.Hits);
@@ -74,7 +74,7 @@ public sealed class NetworkTopologyTests(NetQuaidFixture fx) : IClassFixture<Net
             await D.Ok(["run", "-d", "--name", other, "--hostname", "other-host", "busybox", .. NetworkServiceTests.Httpd("shared")]);
             var otherView = await D.Ok("exec", other, "sh", "-c", "hostname; ip -4 -o addr show eth0 | awk '{print $4}'");
             var joined = await D.Ok(["run", "--rm", "--network", "container:" + other, "busybox", "sh", "-c",
-                "hostname; ip -4 -o addr show eth0 | awk '{print $4}'; for i in $(seq 50); do wget -q -T 2 -O- http://127.0.0.1/ && exit 0; sleep 0.2; done; exit 1"]);
+                "hostname; ip -4 -o addr show eth0 | awk '{print $4}'; for i in $(seq 50); do timeout 3 wget -q -O- http://127.0.0.1/ 2>/dev/null && exit 0; sleep 0.2; done; exit 1"]);
             Assert.Equal(otherView + "\nshared", joined);
         }
         finally
