@@ -60,7 +60,8 @@ public sealed class NetworkDaemonTests
 
             Assert.Equal(content, await NetworkServiceTests.GetAsync($"http://127.0.0.1:{port}/"));
             Assert.Equal(content, await d.Ok(["exec", peer, .. NetworkServiceTests.WgetRetry($"http://{web}/")]));
-            Assert.Equal($"0.0.0.0:{port}", await d.Ok("port", web, "80"));
+            Assert.Equal($"0.0.0.0:{port}\n[::]:{port}", await d.Ok("port", web, "80"));
+            Assert.Equal(content, await NetworkServiceTests.GetAsync($"http://[::1]:{port}/"));
             // The port is still held: another container cannot take it.
             var clash = await d.D("run", "-d", "--name", Daemon.Name("clash"), "-p", port + ":80", "busybox", "sleep", "5");
             Assert.Equal(125, clash.ExitCode);

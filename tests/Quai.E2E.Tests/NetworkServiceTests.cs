@@ -60,12 +60,14 @@ public sealed class NetworkServiceTests(NetQuaidFixture fx) : IClassFixture<NetQ
             await D.Ok(["run", "-d", "--name", web, "-p", "127.0.0.1::80", "-p", fixedPort + ":80", "busybox", .. Httpd(content)]);
             var ports = await D.Inspect(web, "{{json .NetworkSettings.Ports}}");
             var loopbackPort = await D.Inspect(web, "{{(index (index .NetworkSettings.Ports \"80/tcp\") 0).HostPort}}");
-            Assert.Equal($"{{\"80/tcp\":[{{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"{loopbackPort}\"}},{{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"{fixedPort}\"}}]}}", ports);
+            // As dockerd on a host with IPv6: an all-address publication is 0.0.0.0 and :: (docker-proxy serves the latter).
+            Assert.Equal($"{{\"80/tcp\":[{{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"{loopbackPort}\"}},{{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"{fixedPort}\"}},{{\"HostIp\":\"::\",\"HostPort\":\"{fixedPort}\"}}]}}", ports);
             // The CLI sorts `docker port` lines (docker/cli cli/command/container/port.go).
-            Assert.Equal($"80/tcp -> 0.0.0.0:{fixedPort}\n80/tcp -> 127.0.0.1:{loopbackPort}", await D.Ok("port", web));
-            Assert.Equal($"0.0.0.0:{fixedPort}\n127.0.0.1:{loopbackPort}", await D.Ok("port", web, "80"));
+            Assert.Equal($"80/tcp -> 0.0.0.0:{fixedPort}\n80/tcp -> 127.0.0.1:{loopbackPort}\n80/tcp -> [::]:{fixedPort}", await D.Ok("port", web));
+            Assert.Equal($"0.0.0.0:{fixedPort}\n127.0.0.1:{loopbackPort}\n[::]:{fixedPort}", await D.Ok("port", web, "80"));
             Assert.Equal(content, await GetAsync($"http://127.0.0.1:{loopbackPort}/"));
             Assert.Equal(content, await GetAsync($"http://127.0.0.1:{fixedPort}/"));
+            Assert.Equal(content, await GetAsync($"http://[::1]:{fixedPort}/"));
             Assert.Contains($"0.0.0.0:{fixedPort}->80/tcp", await D.Ok("ps", "--filter", "name=" + web, "--format", "{{.Ports}}"));
         }
         finally
@@ -113,6 +115,7 @@ public sealed class NetworkServiceTests(NetQuaidFixture fx) : IClassFixture<NetQ
             var line = await D.Ok("port", web, "80/tcp");
             Assert.StartsWith("0.0.0.0:", line, StringComparison.Ordinal);
             var port = line.Split('\n')[0].Split(':')[1];
+            Assert.Equal($"0.0.0.0:{port}\n[::]:{port}", line);
             Assert.Equal(content, await GetAsync($"http://127.0.0.1:{port}/"));
         }
         finally
@@ -133,7 +136,7 @@ public sealed class NetworkServiceTests(NetQuaidFixture fx) : IClassFixture<NetQ
         {
             await D.Ok(["run", "-d", "--name", web, "-p", $"{first}-{first + 1}:80-81", "-p", $"127.0.0.1:{udpPort}:9999/udp", "busybox",
                 "sh", "-c", $"mkdir -p /www && echo {content} > /www/index.html && httpd -p 81 -h /www && exec httpd -f -p 80 -h /www"]);
-            Assert.Equal($"80/tcp -> 0.0.0.0:{first}\n81/tcp -> 0.0.0.0:{first + 1}\n9999/udp -> 127.0.0.1:{udpPort}", string.Join('\n', (await D.Ok("port", web)).Split('\n').Order(StringComparer.Ordinal)));
+            Assert.Equal($"80/tcp -> 0.0.0.0:{first}\n80/tcp -> [::]:{first}\n81/tcp -> 0.0.0.0:{first + 1}\n81/tcp -> [::]:{first + 1}\n9999/udp -> 127.0.0.1:{udpPort}", string.Join('\n', (await D.Ok("port", web)).Split('\n').Order(StringComparer.Ordinal)));
             Assert.Equal(content, await GetAsync($"http://127.0.0.1:{first}/"));
             Assert.Equal(content, await GetAsync($"http://127.0.0.1:{first + 1}/"));
 

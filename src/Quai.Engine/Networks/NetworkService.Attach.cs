@@ -142,6 +142,10 @@ public sealed partial class NetworkService
                     primaryGateway = r.Gateway;
                 }
             }
+            if (mappings.Count > 0 && primaryAddress is not null)
+            {
+                _ports.StartIpv6Relays(c.Id, primaryAddress);
+            }
             settings.SandboxKey = netns.Path;
             settings.SandboxID = c.Id;
             settings.Ports = PortMap(c, mappings);
@@ -233,6 +237,11 @@ public sealed partial class NetworkService
                 map[m.PortKey] = list = [];
             }
             list.Add(new PortBinding { HostIp = m.DisplayHostIp, HostPort = m.HostPort.ToString(CultureInfo.InvariantCulture) });
+            if (m.Ipv6)
+            {
+                // docker lists the [::] half of an all-address publication after the 0.0.0.0 one.
+                list.Add(new PortBinding { HostIp = "::", HostPort = m.HostPort.ToString(CultureInfo.InvariantCulture) });
+            }
         }
         return map;
     }
@@ -389,7 +398,8 @@ public sealed partial class NetworkService
             var proto = slash < 0 ? "tcp" : key[(slash + 1)..];
             foreach (var b in list ?? [])
             {
-                if (int.TryParse(b.HostPort, out var hp))
+                // The [::] half comes back with its 0.0.0.0 entry.
+                if (b.HostIp != "::" && int.TryParse(b.HostPort, out var hp))
                 {
                     fixedPorts.Add(new PublishedPort(port, proto, b.HostIp is "0.0.0.0" ? "" : b.HostIp ?? "", hp, hp));
                 }
@@ -398,6 +408,11 @@ public sealed partial class NetworkService
         try
         {
             _ports.Allocate(c.Id, fixedPorts);
+            var published = (c.NetworkSettings?.Networks ?? []).Select(kv => (Network: Find(kv.Key), Endpoint: kv.Value)).FirstOrDefault(j => j.Network?.Driver == "bridge");
+            if (IPAddress.TryParse(published.Endpoint?.IPAddress, out var address))
+            {
+                _ports.StartIpv6Relays(c.Id, address);
+            }
         }
         catch (PortAllocatedException e)
         {
