@@ -28,7 +28,11 @@ public sealed partial class ContainerService
             {
                 throw EngineException.Conflict($"cannot join network namespace of a non running container: container {other.Id} is not running");
             }
-            // docker shares the other container's hosts and resolv.conf too.
+            // docker shares the other container's hostname, hosts and resolv.conf too (moby
+            // daemon/container_operations.go initializeNetworking: Config.Hostname = nc.Config.Hostname).
+            c.Config.Hostname = other.Config.Hostname;
+            c.Config.Domainname = other.Config.Domainname;
+            HostsFile.WriteAtomically(c.HostnamePath, HostsFile.BuildHostname(other.Config.Hostname ?? other.ShortId));
             File.Copy(other.HostsPath, c.HostsPath, overwrite: true);
             File.Copy(other.ResolvConfPath, c.ResolvConfPath, overwrite: true);
             return ($"/proc/{other.State.Pid}/ns/net", false);
@@ -40,7 +44,9 @@ public sealed partial class ContainerService
             IReadOnlyList<HostsEntry> extra;
             try
             {
-                extra = HostsFile.ParseExtraHosts(c.HostConfig.ExtraHosts ?? [], gateway ?? HostGateway());
+                // host-gateway is the default bridge's address on the host, whatever the container's
+                // network (moby daemon/container_operations.go: HostGatewayIP defaults to the bridge's).
+                extra = HostsFile.ParseExtraHosts(c.HostConfig.ExtraHosts ?? [], HostGateway() ?? gateway);
             }
             catch (FormatException e)
             {

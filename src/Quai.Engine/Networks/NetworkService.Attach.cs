@@ -142,6 +142,10 @@ public sealed partial class NetworkService
                     primaryGateway = r.Gateway;
                 }
             }
+            if (mappings.Count > 0 && primaryAddress is not null)
+            {
+                _ports.StartIpv6Relays(c.Id, primaryAddress);
+            }
             settings.SandboxKey = netns.Path;
             settings.SandboxID = c.Id;
             settings.Ports = PortMap(c, mappings);
@@ -153,7 +157,11 @@ public sealed partial class NetworkService
                 settings.MacAddress = defaultEp.MacAddress;
                 settings.Bridge = "";
             }
-            var embedded = bridges.Any(b => !b.Network!.Predefined);
+            // The embedded server runs on user networks, as docker's; also on the default bridge when
+            // every nameserver given (--dns or daemon.json "dns") is a loopback address, which the
+            // container cannot reach in its own netns but the server, forwarding from the daemon's
+            // netns, can (docker would write an unusable resolv.conf there).
+            var embedded = bridges.Any(b => !b.Network!.Predefined) || (bridges.Count > 0 && OnlyLoopbackNameservers(c));
             if (embedded)
             {
                 StartDns(c, netns.Path, bridges.All(b => b.Network!.Internal));
@@ -168,6 +176,13 @@ public sealed partial class NetworkService
             ClearAddresses(c);
             throw;
         }
+    }
+
+    /// <summary>True when the container's explicit nameservers (its own --dns, else the daemon's) are all loopback addresses.</summary>
+    private bool OnlyLoopbackNameservers(ContainerRecord c)
+    {
+        var given = c.HostConfig.Dns is { Count: > 0 } own ? own : _options.Dns;
+        return given.Count > 0 && given.All(n => IPAddress.TryParse(n, out var a) && IPAddress.IsLoopback(a));
     }
 
     private IReadOnlyList<PortMapping> AllocatePorts(ContainerRecord c)
@@ -222,6 +237,11 @@ public sealed partial class NetworkService
                 map[m.PortKey] = list = [];
             }
             list.Add(new PortBinding { HostIp = m.DisplayHostIp, HostPort = m.HostPort.ToString(CultureInfo.InvariantCulture) });
+            if (m.Ipv6)
+            {
+                // docker lists the [::] half of an all-address publication after the 0.0.0.0 one.
+                list.Add(new PortBinding { HostIp = "::", HostPort = m.HostPort.ToString(CultureInfo.InvariantCulture) });
+            }
         }
         return map;
     }
@@ -378,7 +398,8 @@ public sealed partial class NetworkService
             var proto = slash < 0 ? "tcp" : key[(slash + 1)..];
             foreach (var b in list ?? [])
             {
-                if (int.TryParse(b.HostPort, out var hp))
+                // The [::] half comes back with its 0.0.0.0 entry.
+                if (b.HostIp != "::" && int.TryParse(b.HostPort, out var hp))
                 {
                     fixedPorts.Add(new PublishedPort(port, proto, b.HostIp is "0.0.0.0" ? "" : b.HostIp ?? "", hp, hp));
                 }
@@ -387,14 +408,20 @@ public sealed partial class NetworkService
         try
         {
             _ports.Allocate(c.Id, fixedPorts);
+            var published = (c.NetworkSettings?.Networks ?? []).Select(kv => (Network: Find(kv.Key), Endpoint: kv.Value)).FirstOrDefault(j => j.Network?.Driver == "bridge");
+            if (IPAddress.TryParse(published.Endpoint?.IPAddress, out var address))
+            {
+                _ports.StartIpv6Relays(c.Id, address);
+            }
         }
         catch (PortAllocatedException e)
         {
             _logger.LogWarning("container {Container}: {Error}", c.ShortId, e.Message);
         }
-        if ((c.NetworkSettings?.Networks ?? []).Keys.Select(Find).Any(n => n is { Predefined: false, Driver: "bridge" }))
+        var bridges = (c.NetworkSettings?.Networks ?? []).Keys.Select(Find).Where(n => n is { Driver: "bridge" }).ToList();
+        if (bridges.Any(n => !n!.Predefined) || (bridges.Count > 0 && OnlyLoopbackNameservers(c)))
         {
-            StartDns(c, path, false);
+            StartDns(c, path, bridges.All(n => n!.Internal));
         }
     }
 

@@ -9,18 +9,71 @@ namespace Quai.Network.Ports;
 /// made. A port is free when no other owner holds it and the kernel lets us bind it; we then keep
 /// that socket bound (TCP: listening, never accepted — the portmap DNAT rules send the traffic to
 /// the container first) so no other host program can take the port while it is published, as
-/// docker-proxy does. Ephemeral ports come from /proc/sys/net/ipv4/ip_local_port_range.
+/// docker-proxy does. A port published on all addresses of a host with IPv6 also holds [::]:port,
+/// relayed to the container's IPv4 address once <see cref="StartIpv6Relays"/> names it.
+/// Ephemeral ports come from /proc/sys/net/ipv4/ip_local_port_range.
 /// </summary>
 public sealed class PortAllocator : IDisposable
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, List<Reservation>> byOwner = new(StringComparer.Ordinal);
     private readonly (int Low, int High) ephemeralRange;
+    private readonly bool ipv6;
 
-    /// <summary>Creates an allocator; <paramref name="ephemeralRange"/> overrides the kernel's local port range.</summary>
-    public PortAllocator((int Low, int High)? ephemeralRange = null)
+    /// <summary>
+    /// Creates an allocator; <paramref name="ephemeralRange"/> overrides the kernel's local port
+    /// range; <paramref name="ipv6"/> (default: whether the host can bind [::]) publishes
+    /// all-address ports on [::] too.
+    /// </summary>
+    public PortAllocator((int Low, int High)? ephemeralRange = null, bool? ipv6 = null)
     {
         this.ephemeralRange = ephemeralRange ?? ReadLocalPortRange();
+        this.ipv6 = ipv6 ?? HostHasIpv6();
+    }
+
+    /// <summary>
+    /// Starts relaying the [::] halves of <paramref name="owner"/>'s ports to
+    /// <paramref name="containerAddress"/> (its IPv4 address on the network the ports are
+    /// published on). Idempotent.
+    /// </summary>
+    public void StartIpv6Relays(string owner, IPAddress containerAddress)
+    {
+        ArgumentNullException.ThrowIfNull(containerAddress);
+        lock (gate)
+        {
+            if (!byOwner.TryGetValue(owner, out var list))
+            {
+                return;
+            }
+            foreach (var r in list.Where(r => r.Socket6 is not null && r.Relay is null))
+            {
+                r.Relay = new CancellationTokenSource();
+                var target = new IPEndPoint(containerAddress, r.Mapping.ContainerPort);
+                var socket = r.Socket6!;
+                var token = r.Relay.Token;
+                _ = r.Mapping.Protocol == "udp"
+                    ? Task.Run(() => Ipv6Proxy.RunUdpAsync(socket, target, token), CancellationToken.None)
+                    : Task.Run(() => Ipv6Proxy.RunTcpAsync(socket, target, token), CancellationToken.None);
+            }
+        }
+    }
+
+    private static bool HostHasIpv6()
+    {
+        if (!Socket.OSSupportsIPv6)
+        {
+            return false;
+        }
+        try
+        {
+            using var probe = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = false };
+            probe.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -55,7 +108,7 @@ public sealed class PortAllocator : IDisposable
             {
                 foreach (var reservation in made)
                 {
-                    reservation.Socket.Dispose();
+                    reservation.Dispose();
                 }
                 throw;
             }
@@ -71,7 +124,7 @@ public sealed class PortAllocator : IDisposable
             {
                 foreach (var reservation in list)
                 {
-                    reservation.Socket.Dispose();
+                    reservation.Dispose();
                 }
             }
         }
@@ -93,7 +146,7 @@ public sealed class PortAllocator : IDisposable
         {
             foreach (var reservation in byOwner.Values.SelectMany(l => l))
             {
-                reservation.Socket.Dispose();
+                reservation.Dispose();
             }
             byOwner.Clear();
         }
@@ -172,7 +225,13 @@ public sealed class PortAllocator : IDisposable
             {
                 socket.Listen(1);
             }
-            return new Reservation(new PortMapping(port.HostIp, hostPort, port.ContainerPort, port.Protocol), socket);
+            var socket6 = port.HostIp.Length == 0 && ipv6 ? Bind6(socketType, protocolType, hostPort) : null;
+            if (socket6 is null && port.HostIp.Length == 0 && ipv6)
+            {
+                socket.Dispose();
+                return null; // [::]:port is taken: docker-proxy could not bind it either
+            }
+            return new Reservation(new PortMapping(port.HostIp, hostPort, port.ContainerPort, port.Protocol) { Ipv6 = socket6 is not null }, socket) { Socket6 = socket6 };
         }
         catch (SocketException)
         {
@@ -181,5 +240,43 @@ public sealed class PortAllocator : IDisposable
         }
     }
 
-    private sealed record Reservation(PortMapping Mapping, Socket Socket);
+    private static Socket? Bind6(SocketType socketType, ProtocolType protocolType, int hostPort)
+    {
+        var socket = new Socket(AddressFamily.InterNetworkV6, socketType, protocolType) { DualMode = false };
+        try
+        {
+            if (socketType == SocketType.Stream)
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+            socket.Bind(new IPEndPoint(IPAddress.IPv6Any, hostPort));
+            if (socketType == SocketType.Stream)
+            {
+                socket.Listen(128);
+            }
+            return socket;
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return null;
+        }
+    }
+
+    private sealed record Reservation(PortMapping Mapping, Socket Socket) : IDisposable
+    {
+        /// <summary>The [::]:port socket of an all-address publication, or null.</summary>
+        public Socket? Socket6 { get; init; }
+
+        /// <summary>Stops the [::] relay once started.</summary>
+        public CancellationTokenSource? Relay { get; set; }
+
+        public void Dispose()
+        {
+            Relay?.Cancel();
+            Relay?.Dispose();
+            Socket6?.Dispose();
+            Socket.Dispose();
+        }
+    }
 }
