@@ -73,7 +73,7 @@ public sealed partial class ContainerService
             var initPath = c.HostConfig.Init == true ? FindInit() : null;
             var mounts = await _snapshots.MountsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
             var mountsFile = Path.Combine(shimDir, "rootfs-mounts.json");
-            JsonFile.Write(mountsFile, [.. mounts], EngineJsonContext.Default.ListMountSpec);
+            JsonFile.Write(mountsFile, [.. mounts], EngineJsonContext.Default.ListMountSpec, durable: false);
 
             var netns = await AttachNetworkAsync(c, ct).ConfigureAwait(false);
             networkAttached = true;
@@ -133,7 +133,7 @@ public sealed partial class ContainerService
                     c.State.Health = new Quai.Api.Models.Health { Status = "starting", FailingStreak = 0, Log = [] };
                 }
             }
-            _store.Save(c);
+            _store.Save(c, durable: false);
             Publish(c, "start");
             _ = MonitorAsync(c, run);
             StartHealthCheck(c);
@@ -175,7 +175,7 @@ public sealed partial class ContainerService
                 : message.Contains("permission denied", StringComparison.OrdinalIgnoreCase) ? 126 : 128;
             c.State.Pid = 0;
         }
-        _store.Save(c);
+        _store.Save(c, durable: false);
     }
 
     /// <summary>docker's wording ("failed to create task for container: … OCI runtime create failed: …"), which
@@ -333,7 +333,7 @@ public sealed partial class ContainerService
         await ReleaseNetworkAsync(c).ConfigureAwait(false);
         if (_store.Find(c.Id) is not null)
         {
-            _store.Save(c);
+            _store.Save(c, durable: false);
         }
         Publish(c, "die", new Dictionary<string, string> { ["exitCode"] = status.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         run.Exited.TrySetResult(status.ExitCode);

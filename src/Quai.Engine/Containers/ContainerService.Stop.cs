@@ -189,7 +189,11 @@ public sealed partial class ContainerService
                 return;
             }
             c.State.Status = "removing";
-            await RuntimeOf(c).DeleteAsync(c.Id, CancellationToken.None).ConfigureAwait(false);
+            var runtime = RuntimeOf(c);
+            if (runtime.HasState(c.Id))
+            {
+                await runtime.DeleteAsync(c.Id, CancellationToken.None).ConfigureAwait(false);
+            }
             var rootfs = Path.Combine(_store.Dir(c.Id), "rootfs");
             // The shim unmounts the rootfs when the container exits; a crash may leave it mounted.
             while (MountInfo.ReadSelf().Any(m => m.MountPoint == rootfs) && Mounts.TryDetach(rootfs) == 0)
