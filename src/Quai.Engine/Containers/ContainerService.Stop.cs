@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Quai.Linux;
 
 namespace Quai.Engine.Containers;
@@ -189,6 +190,7 @@ public sealed partial class ContainerService
                 return;
             }
             c.State.Status = "removing";
+            var timer = new PhaseTimer();
             var runtime = RuntimeOf(c);
             if (runtime.HasState(c.Id))
             {
@@ -199,10 +201,13 @@ public sealed partial class ContainerService
             while (MountInfo.ReadSelf().Any(m => m.MountPoint == rootfs) && Mounts.TryDetach(rootfs) == 0)
             {
             }
+            timer.Mark("runtime+unmount");
             await _snapshots.RemoveAsync(c.SnapshotKey, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            timer.Mark("snapshot");
             _store.Remove(c);
             Directory.Delete(_store.Dir(c.Id), recursive: true);
             CleanShimDir(ShimDir(c.Id));
+            timer.Mark("files");
             if (removeVolumes)
             {
                 foreach (var m in c.Mounts.Where(m => m.Type == "volume" && m.Name is not null))
@@ -220,6 +225,7 @@ public sealed partial class ContainerService
                     }
                 }
             }
+            _logger.LogDebug("remove {Container}: {Phases}", c.ShortId, timer);
             Publish(c, "destroy");
             Removed?.Invoke(c.Id);
             if (_removed.TryRemove(c.Id, out var removed))
