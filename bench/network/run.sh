@@ -28,7 +28,11 @@ command -v dockerd >/dev/null || { echo "bench: dockerd is missing (apt-get inst
 Q="docker -H unix://$dir/quai.sock"; D="docker -H unix://$dir/docker.sock"
 n=20
 
-leftover_rules() { iptables-save 2>/dev/null | grep -E 'qbench-br0|qbq0|172\.31\.25[0-3]\.' || true; }
+leftover_rules() {
+  for t in filter nat mangle; do
+    iptables-save -t "$t" 2>/dev/null | grep -E '^-A .*(qbench-br|qbq0|172\.31\.25[0-3]\.)' | sed "s/^/$t /" || true
+  done
+}
 
 cleanup() {
   set +e
@@ -107,8 +111,12 @@ trap - EXIT
 cleanup
 after=$(leftover_rules)
 if [ "$after" != "$rules_before" ]; then
-  echo "== iptables rules left that name the bench's bridges or subnets:"
-  diff <(echo "$rules_before") <(echo "$after") | grep '^>' || true
+  echo "== iptables rules the daemons left that name the bench's bridges or subnets (removed now):"
+  diff <(echo "$rules_before") <(echo "$after") | sed -n 's/^> //p' | while read -r table rule; do
+    echo "  -t $table $rule"
+    # "-A CHAIN spec" as iptables-save prints it becomes "-D CHAIN spec".
+    eval "iptables -t $table -D ${rule#-A }" 2>/dev/null || echo "  (could not remove it)"
+  done
 else
   echo "== no iptables rule left behind for the bench's bridges or subnets"
 fi
