@@ -28,6 +28,7 @@ cleanup() {
   sleep 2
   grep -E " $dir" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "$dir"
+  for cg in /sys/fs/cgroup/qbench /sys/fs/cgroup/*/qbench; do [ -d "$cg" ] && rmdir "$cg" 2>/dev/null; done
 }
 trap cleanup EXIT
 cleanup; mkdir -p "$dir"
@@ -41,7 +42,7 @@ echo "root:x:0:0:root:/root:/bin/sh" > "$rootfs/etc/passwd"; echo "root:x:0:" > 
 tar -C "$rootfs" -cf "$dir/busybox.tar" .
 
 PATH=$bin:$PATH "$bin/quaid" --data-root "$dir/quai-data" --exec-root "$dir/qr" -H "unix://$dir/quai.sock" \
-  --pidfile "$dir/quaid.pid" --log-file "$dir/quaid.log" &
+  --pidfile "$dir/quaid.pid" --log-file "$dir/quaid.log" --cgroup-parent /qbench &
 dockerd --data-root "$dir/docker-data" --exec-root "$dir/dr" -H "unix://$dir/docker.sock" --pidfile "$dir/dockerd.pid" \
   --bridge=none --iptables=false --ip-masq=false --ip6tables=false --containerd-namespace qbench --containerd-plugins-namespace qbench-p \
   >"$dir/dockerd.log" 2>&1 &

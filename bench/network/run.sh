@@ -49,6 +49,8 @@ cleanup() {
   done
   grep -E " $dir" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
   for b in qbench-br0 qbench-br1 qbq0; do ip link del "$b" 2>/dev/null; done
+  # quaid's --cgroup-parent, empty once its containers are gone (cgroup v1 hierarchies and v2).
+  for cg in /sys/fs/cgroup/qnetbench /sys/fs/cgroup/*/qnetbench; do [ -d "$cg" ] && rmdir "$cg" 2>/dev/null; done
   rm -rf "$dir"
 }
 trap cleanup EXIT
