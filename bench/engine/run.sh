@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # quaid vs Debian's dockerd (20.10 + containerd + runc), side by side in one run, on the same
 # busybox image (imported into both from Debian's busybox-static):
-#   1. `run --rm --network none busybox true`            (hyperfine, interleaved)
+#   1. `run --rm --network none busybox true`            (hyperfine, interleaved); the same with
+#      `quai run --rm` (the AOT CLI) against quaid; the docker CLI's own start-up
 #   2. `ps` with 100 running containers
 #   3. 50 containers started in parallel (`run -d`)
 #   4. idle daemon RSS, and RSS per container shim
@@ -27,6 +28,7 @@ cleanup() {
   sleep 2
   grep -E " $dir" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "$dir"
+  for cg in /sys/fs/cgroup/qbench /sys/fs/cgroup/*/qbench; do [ -d "$cg" ] && rmdir "$cg" 2>/dev/null; done
 }
 trap cleanup EXIT
 cleanup; mkdir -p "$dir"
@@ -40,7 +42,7 @@ echo "root:x:0:0:root:/root:/bin/sh" > "$rootfs/etc/passwd"; echo "root:x:0:" > 
 tar -C "$rootfs" -cf "$dir/busybox.tar" .
 
 PATH=$bin:$PATH "$bin/quaid" --data-root "$dir/quai-data" --exec-root "$dir/qr" -H "unix://$dir/quai.sock" \
-  --pidfile "$dir/quaid.pid" --log-file "$dir/quaid.log" &
+  --pidfile "$dir/quaid.pid" --log-file "$dir/quaid.log" --cgroup-parent /qbench &
 dockerd --data-root "$dir/docker-data" --exec-root "$dir/dr" -H "unix://$dir/docker.sock" --pidfile "$dir/dockerd.pid" \
   --bridge=none --iptables=false --ip-masq=false --ip6tables=false --containerd-namespace qbench --containerd-plugins-namespace qbench-p \
   >"$dir/dockerd.log" 2>&1 &
@@ -64,6 +66,16 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$dir/run.json" \
   -n quai "$Q run --rm --network none busybox true" -n docker "$D run --rm --network none busybox true" >/dev/null
 read -r q_run d_run < <(jq -r '[.results[] | .median] | map(. * 1000) | @tsv' "$dir/run.json")
 printf "quai %.1f ms   docker %.1f ms   ratio %s (target <= 0.20)\n" "$q_run" "$d_run" "$(ratio "$q_run" "$d_run")"
+if [ -x "$bin/quai" ]; then
+  hyperfine -N --warmup 3 --runs "$runs" --export-json "$dir/run-quai.json" \
+    -n quai "$bin/quai -H unix://$dir/quai.sock run --rm --network none busybox true" -n docker "$D run --rm --network none busybox true" >/dev/null
+  read -r q2 d2 < <(jq -r '[.results[] | .median] | map(. * 1000) | @tsv' "$dir/run-quai.json")
+  printf "quai run --rm (AOT CLI) vs quaid %.1f ms   docker run --rm vs dockerd %.1f ms   ratio %s\n" "$q2" "$d2" "$(ratio "$q2" "$d2")"
+fi
+hyperfine -N --warmup 3 --runs "$runs" --export-json "$dir/cli.json" -n version "docker --version" \
+  -n no-daemon "docker -H unix:///nonexistent version" -i >/dev/null 2>&1
+read -r c_ver c_none < <(jq -r '[.results[] | .median] | map(. * 1000) | @tsv' "$dir/cli.json")
+printf "docker CLI start-up (in both numbers above): docker --version %.1f ms   docker -H unix:///nonexistent version %.1f ms\n" "$c_ver" "$c_none"
 
 echo "== 3. 50 containers started in parallel"
 t0=$(date +%s.%N); seq 50 | xargs -P 50 -I{} $Q run -d --network none busybox sleep 600 >/dev/null; t1=$(date +%s.%N)

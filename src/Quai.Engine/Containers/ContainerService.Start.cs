@@ -59,6 +59,7 @@ public sealed partial class ContainerService
         var shimDir = ShimDir(c.Id);
         var runtime = RuntimeOf(c);
         var networkAttached = false;
+        var timer = new PhaseTimer();
         try
         {
             CleanShimDir(shimDir);
@@ -73,10 +74,12 @@ public sealed partial class ContainerService
             var initPath = c.HostConfig.Init == true ? FindInit() : null;
             var mounts = await _snapshots.MountsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
             var mountsFile = Path.Combine(shimDir, "rootfs-mounts.json");
-            JsonFile.Write(mountsFile, [.. mounts], EngineJsonContext.Default.ListMountSpec);
+            JsonFile.Write(mountsFile, [.. mounts], EngineJsonContext.Default.ListMountSpec, durable: false);
+            timer.Mark("prepare");
 
             var netns = await AttachNetworkAsync(c, ct).ConfigureAwait(false);
             networkAttached = true;
+            timer.Mark("network");
             var spec = SpecBuilder.Build(c, new SpecBuilder.Inputs(
                 user,
                 netns.Path,
@@ -84,6 +87,7 @@ public sealed partial class ContainerService
                 _options.CgroupParent.TrimEnd('/') + "/" + c.Id,
                 initPath));
             await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), System.Text.Json.JsonSerializer.Serialize(spec, OciJson.Compact.Spec), ct).ConfigureAwait(false);
+            timer.Mark("spec");
 
             var logConfig = c.HostConfig.LogConfig?.Config ?? [];
             var handle = await ShimLauncher.StartAsync(new ShimOptions
@@ -102,13 +106,16 @@ public sealed partial class ContainerService
                 LogMaxFile = logConfig.TryGetValue("max-file", out var mf) && int.TryParse(mf, out var n) ? n : 1,
                 RootfsMountsFile = mountsFile,
             }, ct).ConfigureAwait(false);
+            timer.Mark("shim+create");
 
             var run = new RunState { Shim = new ShimClient(shimDir) };
             _running[c.Id] = run;
             try
             {
                 await ConnectPendingAttachesAsync(c, run.Shim, ct).ConfigureAwait(false);
+                timer.Mark("attach");
                 await runtime.StartAsync(c.Id, ct).ConfigureAwait(false);
+                timer.Mark("start");
             }
             catch
             {
@@ -133,10 +140,12 @@ public sealed partial class ContainerService
                     c.State.Health = new Quai.Api.Models.Health { Status = "starting", FailingStreak = 0, Log = [] };
                 }
             }
-            _store.Save(c);
+            _store.Save(c, durable: false);
             Publish(c, "start");
             _ = MonitorAsync(c, run);
             StartHealthCheck(c);
+            timer.Mark("record");
+            _logger.LogDebug("start {Container}: {Phases}", c.ShortId, timer);
         }
         catch (ShimException e)
         {
@@ -175,7 +184,7 @@ public sealed partial class ContainerService
                 : message.Contains("permission denied", StringComparison.OrdinalIgnoreCase) ? 126 : 128;
             c.State.Pid = 0;
         }
-        _store.Save(c);
+        _store.Save(c, durable: false);
     }
 
     /// <summary>docker's wording ("failed to create task for container: … OCI runtime create failed: …"), which
@@ -315,6 +324,7 @@ public sealed partial class ContainerService
 
     private async Task OnExitedAsync(ContainerRecord c, RunState run, Quai.Shim.Client.ExitStatus status)
     {
+        var timer = new PhaseTimer();
         StopHealthCheck(c.Id);
         lock (c)
         {
@@ -331,10 +341,12 @@ public sealed partial class ContainerService
         // The state says exited (with its code) before anyone can see the container as not running.
         _running.TryRemove(c.Id, out _);
         await ReleaseNetworkAsync(c).ConfigureAwait(false);
+        timer.Mark("network");
         if (_store.Find(c.Id) is not null)
         {
-            _store.Save(c);
+            _store.Save(c, durable: false);
         }
+        timer.Mark("record");
         Publish(c, "die", new Dictionary<string, string> { ["exitCode"] = status.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         run.Exited.TrySetResult(status.ExitCode);
         if (_nextExit.TryRemove(c.Id, out var next))
@@ -347,6 +359,8 @@ public sealed partial class ContainerService
             try
             {
                 await RemoveAsync(c.Id, force: true, removeVolumes: true, CancellationToken.None).ConfigureAwait(false);
+                timer.Mark("remove");
+                _logger.LogDebug("exit of {Container} (--rm): {Phases}", c.ShortId, timer);
             }
             catch (Exception e) when (e is EngineException or IOException or UnauthorizedAccessException)
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Quai.Linux;
 
 namespace Quai.Engine.Containers;
@@ -189,16 +190,24 @@ public sealed partial class ContainerService
                 return;
             }
             c.State.Status = "removing";
-            await RuntimeOf(c).DeleteAsync(c.Id, CancellationToken.None).ConfigureAwait(false);
+            var timer = new PhaseTimer();
+            var runtime = RuntimeOf(c);
+            if (runtime.HasState(c.Id))
+            {
+                await runtime.DeleteAsync(c.Id, CancellationToken.None).ConfigureAwait(false);
+            }
             var rootfs = Path.Combine(_store.Dir(c.Id), "rootfs");
             // The shim unmounts the rootfs when the container exits; a crash may leave it mounted.
             while (MountInfo.ReadSelf().Any(m => m.MountPoint == rootfs) && Mounts.TryDetach(rootfs) == 0)
             {
             }
+            timer.Mark("runtime+unmount");
             await _snapshots.RemoveAsync(c.SnapshotKey, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            timer.Mark("snapshot");
             _store.Remove(c);
             Directory.Delete(_store.Dir(c.Id), recursive: true);
             CleanShimDir(ShimDir(c.Id));
+            timer.Mark("files");
             if (removeVolumes)
             {
                 foreach (var m in c.Mounts.Where(m => m.Type == "volume" && m.Name is not null))
@@ -216,6 +225,7 @@ public sealed partial class ContainerService
                     }
                 }
             }
+            _logger.LogDebug("remove {Container}: {Phases}", c.ShortId, timer);
             Publish(c, "destroy");
             Removed?.Invoke(c.Id);
             if (_removed.TryRemove(c.Id, out var removed))

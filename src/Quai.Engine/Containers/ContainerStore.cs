@@ -51,7 +51,8 @@ internal sealed class ContainerStore
             _byId[record.Id] = record;
             _byName[record.Name] = record.Id;
         }
-        Save(record);
+        // An --rm container that a power loss forgets is one docker would have removed at restart.
+        Save(record, durable: record.HostConfig.AutoRemove != true);
     }
 
     public bool NameTaken(string name)
@@ -77,11 +78,15 @@ internal sealed class ContainerStore
         Save(record);
     }
 
-    public void Save(ContainerRecord record)
+    /// <summary>
+    /// Persists the record. <paramref name="durable"/>: false for the run-state changes of start and
+    /// exit, which RestoreAsync rebuilds from the shims (and which no power loss leaves true anyway).
+    /// </summary>
+    public void Save(ContainerRecord record, bool durable = true)
     {
         lock (record)
         {
-            JsonFile.Write(Path.Combine(Dir(record.Id), "container.json"), record, EngineJsonContext.Default.ContainerRecord);
+            JsonFile.Write(Path.Combine(Dir(record.Id), "container.json"), record, EngineJsonContext.Default.ContainerRecord, durable);
         }
     }
 

@@ -54,6 +54,13 @@ public sealed class OciRuntime
         }
     }
 
+    /// <summary>
+    /// Does the runtime still hold state for the container? runc, crun and quai-runtime all keep a
+    /// container's state in the directory <c>ROOT/ID</c> and remove it on delete, so a missing
+    /// directory spares a `delete` process (the shim has usually deleted the container already).
+    /// </summary>
+    public bool HasState(string id) => Directory.Exists(System.IO.Path.Combine(Root, id));
+
     /// <summary>`state ID`, or null when the runtime does not know the container.</summary>
     public async Task<State?> StateAsync(string id, CancellationToken ct = default)
     {

@@ -13,8 +13,8 @@ public static class ShimLauncher
     /// <summary>
     /// Spawns quai-shim (new session, stdio on /dev/null, fd 3 a socket back to us) and returns
     /// once the container (or exec process) exists; throws <see cref="ShimException"/> with the
-    /// runtime's message when it could not be created. The shim re-spawns itself and its first
-    /// process exits at once (reaped here), so the shim that stays is nobody's zombie later.
+    /// runtime's message when it could not be created. The shim is spawned once, already
+    /// --daemonized (its own session, cwd /): <see cref="ShimReaper"/> waits for it when it ends.
     /// </summary>
     public static async Task<ShimHandle> StartAsync(ShimOptions options, CancellationToken cancellationToken)
     {
@@ -25,7 +25,7 @@ public static class ShimLauncher
         }
         Directory.CreateDirectory(options.StateDir);
         var (ours, pairEnd) = UnixSocket.Pair();
-        int firstPid;
+        int shimPid;
         // Above 3, so that dup2 onto 3 in the child always makes a fresh, inheritable descriptor.
         using (var theirs = FdIo.DupAbove(pairEnd.Fd, 10))
         using (pairEnd)
@@ -33,8 +33,10 @@ public static class ShimLauncher
         {
             var argv = new List<string> { options.ShimPath };
             argv.AddRange(options.ToArguments());
-            firstPid = Spawn.Start(options.ShimPath, argv, Environ(), [(devnull.Fd, 0), (devnull.Fd, 1), (devnull.Fd, 2), (theirs.Fd, 3)], newSession: true);
+            argv.Add("--daemonized");
+            shimPid = Spawn.Start(options.ShimPath, argv, Environ(), [(devnull.Fd, 0), (devnull.Fd, 1), (devnull.Fd, 2), (theirs.Fd, 3)], newSession: true);
         }
+        ShimReaper.Watch(shimPid);
         var socket = new Socket(new SafeSocketHandle(ours.DangerousGetHandle(), ownsHandle: true));
         ours.SetHandleAsInvalid();
         string text;
@@ -50,16 +52,11 @@ public static class ShimLauncher
             {
                 throw new ShimException($"quai-shim for {options.Id} did not report within {options.StartTimeout.TotalSeconds} s: see {Path.Combine(options.StateDir, "shim.log")}");
             }
-            finally
-            {
-                // The first stage exits right after spawning the real shim.
-                await Task.Run(() => Spawn.Wait(firstPid), CancellationToken.None).ConfigureAwait(false);
-            }
         }
         var line = text.TrimEnd('\n');
         if (line.StartsWith("ok ", StringComparison.Ordinal) && int.TryParse(line.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
         {
-            return new ShimHandle(pid, options.StateDir, ReadShimPid(options.StateDir));
+            return new ShimHandle(pid, options.StateDir, shimPid);
         }
         if (line.StartsWith("error ", StringComparison.Ordinal))
         {
@@ -80,18 +77,6 @@ public static class ShimLauncher
                 return Encoding.UTF8.GetString(all.GetBuffer(), 0, (int)all.Length);
             }
             all.Write(buffer, 0, n);
-        }
-    }
-
-    private static int ReadShimPid(string stateDir)
-    {
-        try
-        {
-            return int.TryParse(File.ReadAllText(Path.Combine(stateDir, "shim.pid")).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0;
-        }
-        catch (IOException)
-        {
-            return 0;
         }
     }
 

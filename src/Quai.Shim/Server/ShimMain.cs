@@ -8,7 +8,8 @@ namespace Quai.Shim.Server;
 /// quai-shim's entry point. The first process only re-spawns itself in a new session with
 /// --daemonized and exits: its parent (quaid) reaps it at once, and the shim that stays is
 /// reparented to init, so it is nobody's zombie when it ends and outlives quaid (the double fork
-/// of daemon(7); containerd-shim's "start" does the same).
+/// of daemon(7); containerd-shim's "start" does the same). quaid's launcher skips that stage: it
+/// passes --daemonized itself, spawns the shim in a new session and reaps it (ShimReaper).
 /// </summary>
 public static class ShimMain
 {
