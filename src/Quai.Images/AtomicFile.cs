@@ -5,7 +5,8 @@ namespace Quai.Images;
 /// <summary>Replaces a small file atomically: write a temp file, fsync it, rename over, fsync the directory.</summary>
 internal static class AtomicFile
 {
-    public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="data"/> to <paramref name="path"/>; without <paramref name="durable"/>, skips both fsyncs (still atomic).</summary>
+    public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken, bool durable = true)
     {
         var dir = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(dir);
@@ -16,10 +17,13 @@ internal static class AtomicFile
             await using (stream.ConfigureAwait(false))
             {
                 await stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
             File.Move(temp, path, overwrite: true);
-            LocalContentStore.SyncDirectory(dir);
+            if (durable)
+            {
+                LocalContentStore.SyncDirectory(dir);
+            }
         }
         finally
         {

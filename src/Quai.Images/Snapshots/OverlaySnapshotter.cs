@@ -55,13 +55,13 @@ public sealed partial class OverlaySnapshotter : ISnapshotter
                 Directory.CreateDirectory(Path.Combine(dir, "work"));
             }
             db.Snapshots[key] = new SnapshotRecord { Id = id, Parent = parent, Kind = kind, Created = DateTimeOffset.UtcNow };
-            return (true, MountsOf(db, key));
+            return (kind == SnapshotKind.Active ? Save.Atomic : Save.Durable, MountsOf(db, key));
         }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MountSpec>> MountsAsync(string key, CancellationToken cancellationToken = default) =>
-        LockedAsync(db => (false, MountsOf(db, key)), cancellationToken);
+        LockedAsync(db => (Save.No, MountsOf(db, key)), cancellationToken);
 
     /// <inheritdoc />
     public Task CommitAsync(string name, string key, CancellationToken cancellationToken = default) =>
@@ -85,7 +85,7 @@ public sealed partial class OverlaySnapshotter : ISnapshotter
             {
                 Directory.Delete(work, recursive: true);
             }
-            return (true, 0);
+            return (Save.Durable, 0);
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -104,16 +104,16 @@ public sealed partial class OverlaySnapshotter : ISnapshotter
             {
                 Directory.Delete(dir, recursive: true);
             }
-            return (true, 0);
+            return (record.Kind == SnapshotKind.Active ? Save.Atomic : Save.Durable, 0);
         }, cancellationToken);
 
     /// <inheritdoc />
     public Task<SnapshotInfo?> StatAsync(string key, CancellationToken cancellationToken = default) =>
-        LockedAsync(db => (false, db.Snapshots.TryGetValue(key, out var r) ? new SnapshotInfo(key, r.Parent, r.Kind, r.Created) : null), cancellationToken);
+        LockedAsync(db => (Save.No, db.Snapshots.TryGetValue(key, out var r) ? new SnapshotInfo(key, r.Parent, r.Kind, r.Created) : null), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SnapshotInfo>> WalkAsync(CancellationToken cancellationToken = default) =>
-        LockedAsync(db => (false, (IReadOnlyList<SnapshotInfo>)db.Snapshots.Select(kv => new SnapshotInfo(kv.Key, kv.Value.Parent, kv.Value.Kind, kv.Value.Created)).ToList()), cancellationToken);
+        LockedAsync(db => (Save.No, (IReadOnlyList<SnapshotInfo>)db.Snapshots.Select(kv => new SnapshotInfo(kv.Key, kv.Value.Parent, kv.Value.Kind, kv.Value.Created)).ToList()), cancellationToken);
 
     /// <inheritdoc />
     public async Task<SnapshotUsage> UsageAsync(string key, CancellationToken cancellationToken = default)
@@ -124,11 +124,11 @@ public sealed partial class OverlaySnapshotter : ISnapshotter
 
     /// <summary>The directory holding the snapshot's own layer (where a layer is unpacked, or a container's upper dir).</summary>
     public Task<string> FsPathAsync(string key, CancellationToken cancellationToken = default) =>
-        LockedAsync(db => (false, FsPath(Get(db, key))), cancellationToken);
+        LockedAsync(db => (Save.No, FsPath(Get(db, key))), cancellationToken);
 
     /// <summary>The fs dirs of the snapshot's parents, nearest first (lower layers for overlay-form unpacking).</summary>
     public Task<IReadOnlyList<string>> ParentPathsAsync(string key, CancellationToken cancellationToken = default) =>
-        LockedAsync(db => (false, (IReadOnlyList<string>)Parents(db, Get(db, key)).Select(FsPath).ToList()), cancellationToken);
+        LockedAsync(db => (Save.No, (IReadOnlyList<string>)Parents(db, Get(db, key)).Select(FsPath).ToList()), cancellationToken);
 
     private string FsPath(SnapshotRecord r) => Path.Combine(Root, "snapshots", r.Id, "fs");
 
@@ -198,7 +198,24 @@ public sealed partial class OverlaySnapshotter : ISnapshotter
         return st;
     }
 
-    private async Task<T> LockedAsync<T>(Func<SnapshotDatabase, (bool Changed, T Result)> action, CancellationToken cancellationToken)
+    /// <summary>How a change to the snapshot database is written.</summary>
+    private enum Save
+    {
+        /// <summary>Nothing changed.</summary>
+        No,
+
+        /// <summary>
+        /// Replaced atomically (rename) without fsync: the change to a container's own read-write
+        /// snapshot, made and undone with every container (twice per `run --rm`). A power loss can
+        /// at worst forget that change; a daemon crash cannot (the page cache survives it).
+        /// </summary>
+        Atomic,
+
+        /// <summary>Replaced atomically and fsynced: committed layers and views, which images share.</summary>
+        Durable,
+    }
+
+    private async Task<T> LockedAsync<T>(Func<SnapshotDatabase, (Save Save, T Result)> action, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -206,10 +223,10 @@ public sealed partial class OverlaySnapshotter : ISnapshotter
             var db = File.Exists(_metadataPath)
                 ? JsonSerializer.Deserialize(await File.ReadAllBytesAsync(_metadataPath, cancellationToken).ConfigureAwait(false), StateJsonContext.Default.SnapshotDatabase) ?? new SnapshotDatabase()
                 : new SnapshotDatabase();
-            var (changed, result) = action(db);
-            if (changed)
+            var (save, result) = action(db);
+            if (save != Save.No)
             {
-                await AtomicFile.WriteAllBytesAsync(_metadataPath, JsonSerializer.SerializeToUtf8Bytes(db, StateJsonContext.Default.SnapshotDatabase), cancellationToken).ConfigureAwait(false);
+                await AtomicFile.WriteAllBytesAsync(_metadataPath, JsonSerializer.SerializeToUtf8Bytes(db, StateJsonContext.Default.SnapshotDatabase), cancellationToken, durable: save == Save.Durable).ConfigureAwait(false);
             }
             return result;
         }
