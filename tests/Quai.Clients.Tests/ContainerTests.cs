@@ -56,6 +56,11 @@ public sealed class ContainerTests
             Assert.Equal("oops\n", logErr);
 
             var inspect = await client.Containers.InspectContainerAsync(created.ID);
+            // until=0 is "no bound" (Testcontainers asks since=<created>&until=0 for its log waits).
+            var createdSeconds = new DateTimeOffset(inspect.Created.ToUniversalTime()).ToUnixTimeSeconds();
+            using var bounded = await client.Containers.GetContainerLogsAsync(created.ID, tty: false,
+                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Since = createdSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), Until = "0" });
+            Assert.Equal(("piped-in\nhello from-the-host\n", "oops\n"), await DockerClients.ReadAllAsync(bounded, TimeSpan.FromSeconds(30)));
             Assert.Equal("/" + name, inspect.Name);
             Assert.False(inspect.State.Running);
             Assert.Equal(3, inspect.State.ExitCode);
