@@ -80,7 +80,7 @@ public sealed class ContainerBuilderTests
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             Assert.Equal(3, await container.GetExitCodeAsync(cts.Token));
             Assert.Equal("done\n", (await container.GetLogsAsync(timestampsEnabled: false)).Stdout);
-            Assert.Equal(DotNet.Testcontainers.Containers.TestcontainersStates.Exited, container.State);
+            Assert.Equal("exited 3", await d.Inspect(container.Id, "{{.State.Status}} {{.State.ExitCode}}"));
         }
     }
 
