@@ -52,10 +52,11 @@ public sealed partial class ComposeTests
             await Poll.UntilAsync(async () =>
             {
                 var logs = (await Compose("logs", "--no-color", "app")).Ok().Stdout;
-                return logs.Contains(project + "_app_1  | hello-from-web", StringComparison.Ordinal) ? null : $"{kind}: app's logs never showed the page it fetched from web:\n{logs}";
+                return logs.Contains("app_1  | hello-from-web", StringComparison.Ordinal) ? null : $"{kind}: app's logs never showed the page it fetched from web:\n{logs}";
             });
 
-            (await Compose("down", "-v")).Ok();
+            // Both commands run as pid 1 with no SIGTERM handler: a 1 s grace period, not 10.
+            (await Compose("down", "-v", "-t", "1")).Ok();
             down = true;
             Assert.Equal("", await d.Ok("ps", "-aq", "--filter", "label=com.docker.compose.project=" + project));
             Assert.DoesNotContain(project + "_default", (await d.Ok("network", "ls", "--format", "{{.Name}}")).Split('\n'));
