@@ -8,6 +8,8 @@ namespace Quai.Clients.Tests;
 /// <summary>PUT and GET /containers/{id}/archive through Docker.DotNet 3.125.</summary>
 public sealed class FilesTests
 {
+    private static readonly string LongName = new string('n', 120) + ".txt";
+
     [Theory, MemberData(nameof(Daemons.Kinds), MemberType = typeof(Daemons))]
     public async Task Archive_in_with_absolute_names_and_out(string kind)
     {
@@ -36,6 +38,17 @@ public sealed class FilesTests
                     Mode = (UnixFileMode)0x1a4,
                     DataStream = new MemoryStream(Encoding.UTF8.GetBytes("relative-name\n")),
                 });
+                // ustar (name in the header itself) and GNU with a long name ('L' entry before it).
+                writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, "/srv/ustar.txt")
+                {
+                    Mode = (UnixFileMode)0x1a4,
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes("ustar\n")),
+                });
+                writer.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, "/srv/" + LongName)
+                {
+                    Mode = (UnixFileMode)0x1a4,
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes("gnu\n")),
+                });
             }
             tar.Position = 0;
             await client.Containers.ExtractArchiveToContainerAsync(created.ID, new ContainerPathStatParameters { Path = "/tmp" }, tar);
@@ -52,8 +65,11 @@ public sealed class FilesTests
                 using var text = new StreamReader(entry.DataStream!);
                 Assert.Equal("absolute-name\n", await text.ReadToEndAsync());
             }
-            var relative = await client.Containers.GetArchiveFromContainerAsync(created.ID, new GetArchiveFromContainerParameters { Path = "/tmp/relative.txt" }, statOnly: true);
-            Assert.Equal(14, relative.Stat.Size);
+            foreach (var (path, size) in new[] { ("/tmp/relative.txt", 14L), ("/tmp/srv/ustar.txt", 6L), ("/tmp/srv/" + LongName, 4L) })
+            {
+                var stat = await client.Containers.GetArchiveFromContainerAsync(created.ID, new GetArchiveFromContainerParameters { Path = path }, statOnly: true);
+                Assert.Equal(size, stat.Stat.Size);
+            }
         }
         finally
         {

@@ -193,7 +193,7 @@ public sealed partial class ContainerService
             {
                 throw new EngineException(EngineErrorKind.NotFound, $"Could not find the file {path} in container {nameOrId}");
             }
-            var relative = RelativeTarStream.Wrap(tar, ct);
+            var relative = new RelativeTarStream(tar);
             await using (relative.ConfigureAwait(false))
             {
                 await LayerApplier.ApplyAsync(relative, LayerCompression.None, host, new LayerApplyOptions { OverlayWhiteouts = false }, ct).ConfigureAwait(false);
