@@ -45,6 +45,11 @@ internal sealed class RelativeTarStream(Stream inner) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+        {
+            // TarReader's SubReadStream asks for 0 bytes at the end of an entry's data.
+            return 0;
+        }
         while (true)
         {
             if (_pendingOffset < _pending.Length)
