@@ -23,7 +23,11 @@ public sealed partial class DockerApi
         var tailText = Q(ctx, "tail");
         int? tail = string.IsNullOrEmpty(tailText) || tailText == "all" ? null
             : int.TryParse(tailText, out var n) ? n : throw new EngineException(EngineErrorKind.InvalidArgument, $"invalid tail value \"{tailText}\": use a number or all");
-        var options = new JsonFileLogReader.Options(stdout, stderr, ParseTime(Q(ctx, "since")), ParseTime(Q(ctx, "until")), tail, QBool(ctx, "follow"));
+        // until=0 means no upper bound, as moby's daemon/logs.go reads it (Testcontainers sends
+        // since=<created>&until=0 for every log wait); since=0 is the epoch, i.e. everything.
+        var untilText = Q(ctx, "until");
+        var until = untilText == "0" ? null : ParseTime(untilText);
+        var options = new JsonFileLogReader.Options(stdout, stderr, ParseTime(Q(ctx, "since")), until, tail, QBool(ctx, "follow"));
         var timestamps = QBool(ctx, "timestamps");
         var (entries, tty) = _engine.Containers.Logs(Id(ctx), options, ctx.RequestAborted);
         ctx.Response.Headers["Content-Type"] = tty ? RawStream : MultiplexedStream;

@@ -193,7 +193,11 @@ public sealed partial class ContainerService
             {
                 throw new EngineException(EngineErrorKind.NotFound, $"Could not find the file {path} in container {nameOrId}");
             }
-            await LayerApplier.ApplyAsync(tar, LayerCompression.None, host, new LayerApplyOptions { OverlayWhiteouts = false }, ct).ConfigureAwait(false);
+            var relative = new RelativeTarStream(tar);
+            await using (relative.ConfigureAwait(false))
+            {
+                await LayerApplier.ApplyAsync(relative, LayerCompression.None, host, new LayerApplyOptions { OverlayWhiteouts = false }, ct).ConfigureAwait(false);
+            }
             return 0;
         }, ct);
     }

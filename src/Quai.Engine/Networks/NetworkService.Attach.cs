@@ -65,6 +65,9 @@ public sealed partial class NetworkService
             Aliases = aliases,
             IPAMConfig = requested?.IPAMConfig,
             MacAddress = requested?.MacAddress ?? "",
+            // moby's GwPriority is a plain int (API 1.48): 0, never null. Docker.DotNet.Enhanced
+            // (Testcontainers 4) reads it into a long and fails on null.
+            GwPriority = requested?.GwPriority ?? 0,
             Links = requested?.Links,
             DriverOpts = requested?.DriverOpts,
             EndpointID = "",
