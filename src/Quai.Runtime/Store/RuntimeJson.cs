@@ -1,18 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Quai.Oci.Runtime;
-using Quai.Runtime.Processes;
 
 namespace Quai.Runtime.Store;
 
 /// <summary>Source-generated JSON for the runtime's own documents (AOT-safe, no reflection).</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = false)]
-[JsonSerializable(typeof(ContainerRecord))]
 [JsonSerializable(typeof(StateOutput))]
 [JsonSerializable(typeof(List<StateOutput>))]
-[JsonSerializable(typeof(InitBootstrap))]
 [JsonSerializable(typeof(List<int>))]
-[JsonSerializable(typeof(LinuxResources))]
 public sealed partial class RuntimeJsonContext : JsonSerializerContext
 {
     private static RuntimeJsonContext? s_pretty;

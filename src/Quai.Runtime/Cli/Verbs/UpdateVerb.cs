@@ -34,7 +34,7 @@ public static class UpdateVerb
             var json = file == "-" ? Console.In.ReadToEnd() : File.ReadAllText(file);
             try
             {
-                resources = JsonSerializer.Deserialize(json, RuntimeJsonContext.Default.LinuxResources) ?? resources;
+                resources = SpecJson.ParseResources(System.Text.Encoding.UTF8.GetBytes(json));
             }
             catch (JsonException e)
             {
