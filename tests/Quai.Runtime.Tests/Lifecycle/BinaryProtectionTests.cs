@@ -12,25 +12,33 @@ public class BinaryProtectionTests
     [Fact]
     public async Task An_fd_to_the_inits_binary_cannot_be_reopened_for_writing_after_exec()
     {
-        var before = Hash(RuntimeBinary.Path);
         using var c = new TestContainer(s =>
         {
             s.Process!.Args = ["sleep", "30"];
             s.Root!.Readonly = false;
         });
-        var (code, _, err) = c.Runtime("create", "--bundle", c.Bundle, c.Id);
+        // A private copy of the binary: while any process executes an inode the kernel refuses a
+        // write open with ETXTBSY before it looks at the mount's read-only flag, and the tests
+        // running beside this one execute the shared quai-runtime all the time. With its own
+        // copy, once the init has exec'd `sleep` nothing executes it and only the read-only
+        // bind can refuse the write.
+        var binary = Path.Combine(c.Scratch, "quai-runtime");
+        File.Copy(RuntimeBinary.Path, binary);
+        File.SetUnixFileMode(binary, File.GetUnixFileMode(RuntimeBinary.Path));
+        var before = Hash(binary);
+        var (code, _, err) = c.RuntimeAt(binary, "create", "--bundle", c.Bundle, c.Id);
         Assert.True(code == 0, err);
 
         // While the init is still the runtime: writing is refused (ETXTBSY or EROFS).
-        var (_, outNow, errNow) = c.Runtime("exec", c.Id, "sh", "-c", "echo x >> /proc/1/exe && echo WROTE");
+        var (_, outNow, errNow) = c.RuntimeAt(binary, "exec", c.Id, "sh", "-c", "echo x >> /proc/1/exe && echo WROTE");
         Assert.DoesNotContain("WROTE", outNow, StringComparison.Ordinal);
         Assert.Contains("/proc/1/exe", errNow + outNow, StringComparison.Ordinal);
 
         // Hold an fd to the init's binary across start, then reopen it for writing once the init
         // has exec'd `sleep` and the binary is no longer busy: the CVE's pattern.
-        Assert.Equal(0, c.Runtime("exec", "-d", c.Id, "sh", "-c",
+        Assert.Equal(0, c.RuntimeAt(binary, "exec", "-d", c.Id, "sh", "-c",
             "exec 7</proc/1/exe; sleep 2; (echo y >> /proc/self/fd/7 && echo WROTE) > /tmp/attack 2>&1").Code);
-        Assert.Equal(0, c.Runtime("start", c.Id).Code);
+        Assert.Equal(0, c.RuntimeAt(binary, "start", c.Id).Code);
         var report = c.RootfsPath("/tmp/attack");
         for (var i = 0; i < 100 && (!File.Exists(report) || new FileInfo(report).Length == 0); i++)
         {
@@ -40,7 +48,7 @@ public class BinaryProtectionTests
         Assert.DoesNotContain("WROTE", attack, StringComparison.Ordinal);
         // EROFS from the read-only bind (ReadOnlySelf), EPERM from a sealed memfd copy.
         Assert.Matches("Read-only file system|Operation not permitted", attack);
-        Assert.Equal(before, Hash(RuntimeBinary.Path));
+        Assert.Equal(before, Hash(binary));
     }
 
     private static string Hash(string path)

@@ -28,7 +28,11 @@ public static class RuntimeBinary
     public static (int Code, string Out, string Err) Run(string scratch, params string[] args) => RunWithRedirections(scratch, null, args);
 
     /// <summary>As <see cref="Run"/>, with extra shell redirections (e.g. "3&lt;/path").</summary>
-    public static (int Code, string Out, string Err) RunWithRedirections(string scratch, string? redirections, params string[] args)
+    public static (int Code, string Out, string Err) RunWithRedirections(string scratch, string? redirections, params string[] args) =>
+        RunBinary(Path, scratch, redirections, args);
+
+    /// <summary>As <see cref="RunWithRedirections"/>, running the quai-runtime at <paramref name="binary"/> (e.g. a test's private copy).</summary>
+    public static (int Code, string Out, string Err) RunBinary(string binary, string scratch, string? redirections, params string[] args)
     {
         var id = Guid.NewGuid().ToString("N");
         var outFile = System.IO.Path.Combine(scratch, $"{id}.out");
@@ -36,7 +40,7 @@ public static class RuntimeBinary
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add($"exec \"$0\" \"$@\" </dev/null >'{outFile}' 2>'{errFile}' {redirections}");
-        psi.ArgumentList.Add(Path);
+        psi.ArgumentList.Add(binary);
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);

@@ -45,6 +45,10 @@ public sealed class TestContainer : IDisposable
     /// <summary>quai-runtime --root ROOT ARGS...</summary>
     public (int Code, string Out, string Err) Runtime(params string[] args) => RuntimeBinary.Run(Scratch, ["--root", StateRoot, .. args]);
 
+    /// <summary>As <see cref="Runtime"/>, with the quai-runtime at <paramref name="binary"/>.</summary>
+    public (int Code, string Out, string Err) RuntimeAt(string binary, params string[] args) =>
+        RuntimeBinary.RunBinary(binary, Scratch, null, ["--root", StateRoot, .. args]);
+
     /// <summary>The container's status from `state`, or null when it does not exist.</summary>
     public string? Status()
     {
