@@ -88,14 +88,14 @@ public sealed class BridgeDriverTests
         Assert.Contains($"-A {env.ChainPrefix}-ISOLATION-2 -o {netB.BridgeName} -j DROP", NetTestEnvironment.IptablesSave(), StringComparison.Ordinal);
 
         // Control: it is our chain that blocks the traffic, not a missing route.
-        Assert.Equal(0, Run("iptables", "-w", "-D", "FORWARD", "-j", $"{env.ChainPrefix}-ISOLATION-1"));
+        Assert.Equal(0, Run("iptables", "-w", "-D", $"{env.ChainPrefix}-FORWARD", "-j", $"{env.ChainPrefix}-ISOLATION-1"));
         try
         {
             Assert.True(NetTestEnvironment.Ping(nsA.Path, b.IpAddress.ToString()));
         }
         finally
         {
-            Assert.Equal(0, Run("iptables", "-w", "-I", "FORWARD", "1", "-j", $"{env.ChainPrefix}-ISOLATION-1"));
+            Assert.Equal(0, Run("iptables", "-w", "-I", $"{env.ChainPrefix}-FORWARD", "1", "-j", $"{env.ChainPrefix}-ISOLATION-1"));
         }
         Assert.False(NetTestEnvironment.Ping(nsA.Path, b.IpAddress.ToString()));
     }
@@ -160,6 +160,40 @@ public sealed class BridgeDriverTests
     }
 
     [Fact]
+    public async Task NAT_and_forward_accepts_are_per_network_rules_not_per_container()
+    {
+        await using var env = new NetTestEnvironment();
+        var net = await env.CreateNetworkAsync("n");
+        var before = NetTestEnvironment.IptablesSave();
+        var p = env.ChainPrefix;
+        var br = net.BridgeName;
+        // docker's rules for a bridge (moby setup_ip_tables.go), in our chains.
+        Assert.Contains($"-A POSTROUTING -j {p}-POSTROUTING", before, StringComparison.Ordinal);
+        Assert.Contains($"-A {p}-POSTROUTING -s {net.Subnet} ! -o {br} -j MASQUERADE", before, StringComparison.Ordinal);
+        Assert.Contains($"-A FORWARD -j {p}-FORWARD", before, StringComparison.Ordinal);
+        Assert.Contains($"-A {p}-FORWARD -j {p}-ISOLATION-1", before, StringComparison.Ordinal);
+        Assert.Contains($"-A {p}-FORWARD -o {br} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", before, StringComparison.Ordinal);
+        Assert.Contains($"-A {p}-FORWARD -o {br} -m conntrack --ctstate DNAT -j ACCEPT", before, StringComparison.Ordinal);
+        Assert.Contains($"-A {p}-FORWARD -i {br} -j ACCEPT", before, StringComparison.Ordinal);
+        // The isolation jump stays the first rule of our chain: no accept pre-empts it.
+        Assert.StartsWith($"-A {p}-FORWARD -j {p}-ISOLATION-1", before.Split('\n').First(l => l.StartsWith($"-A {p}-FORWARD ", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        var ns1 = env.CreateNetns("n1");
+        var ns2 = env.CreateNetns("n2");
+        var a = await env.AttachAsync(net, "n1" + env.Tag, ns1);
+        var b = await env.AttachAsync(net, "n2" + env.Tag, ns2);
+        Assert.True(NetTestEnvironment.Ping(ns1.Path, b.IpAddress.ToString()));
+        Assert.True(NetTestEnvironment.Ping(ns2.Path, net.EffectiveGateway.ToString()));
+
+        // Attaching two containers added no iptables rule at all (of ours, or naming the network,
+        // its subnet or the containers; other test assemblies change the host's tables meanwhile).
+        var mine = new[] { p, br, env.Tag, net.Subnet.NetworkAddress.ToString()[..^1] };
+        Assert.Equal(Normalise(before, mine), Normalise(NetTestEnvironment.IptablesSave(), mine));
+        Assert.Equal(["bridge"], env.Driver.GetNetworkList(net).GetCachedPluginTypes("n1" + env.Tag));
+        _ = a;
+    }
+
+    [Fact]
     public async Task EnsureNetwork_restores_a_missing_bridge_and_rules_and_is_idempotent()
     {
         await using var env = new NetTestEnvironment();
@@ -197,6 +231,14 @@ public sealed class BridgeDriverTests
         p.WaitForExit();
         return p.ExitCode;
     }
+
+    /// <summary>The rules and chains of iptables-save that contain one of <paramref name="needles"/>, sorted, without counters.</summary>
+    private static string Normalise(string save, string[] needles) =>
+        string.Join('\n', save.Split('\n')
+            .Where(l => l.StartsWith("-A ", StringComparison.Ordinal) || l.StartsWith(':'))
+            .Select(l => l.StartsWith(':') ? l.Split(' ')[0] : l)
+            .Where(l => needles.Any(n => l.Contains(n, StringComparison.Ordinal)))
+            .Order(StringComparer.Ordinal));
 
     private static string NatRulesOf(string needle) =>
         string.Join('\n', NetTestEnvironment.IptablesSave().Split('\n').Where(l => l.Contains("MASQUERADE", StringComparison.Ordinal) && l.Contains(needle, StringComparison.Ordinal)));

@@ -9,15 +9,16 @@ using Quai.Network.Ipam;
 namespace Quai.Network.Bridge;
 
 /// <summary>
-/// Docker-style bridge networks over the CNI bridge, host-local, portmap and firewall plugins:
-/// create/remove a network (bridge link, isolation chains, IPAM leases) and attach/detach a
-/// container's network namespace. The engine owns the records and names; this owns host state.
+/// Docker-style bridge networks over the CNI bridge, host-local and portmap plugins: create/remove
+/// a network (bridge link, its iptables rules in <see cref="BridgeFirewall"/>, IPAM leases) and
+/// attach/detach a container's network namespace. The engine owns the records and names; this
+/// owns host state.
 /// </summary>
 public sealed class BridgeDriver
 {
     private readonly BridgeDriverOptions options;
     private readonly CniInvoker invoker;
-    private readonly IsolationChains isolation;
+    private readonly BridgeFirewall firewall;
     private readonly AttachmentJanitor janitor;
 
     /// <summary>Creates a driver keeping its state under <see cref="BridgeDriverOptions.StateDirectory"/>.</summary>
@@ -26,17 +27,20 @@ public sealed class BridgeDriver
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
         invoker = new CniInvoker(options.PluginDirectories);
-        isolation = new IsolationChains(options.ChainPrefix, options.Iptables);
+        firewall = new BridgeFirewall(options.ChainPrefix, options.Iptables);
         janitor = new AttachmentJanitor(options.Iptables);
     }
 
-    /// <summary>The conflist of a network (for inspection and for <see cref="CniNetworkList"/> users).</summary>
-    public CniNetworkList GetNetworkList(BridgeNetworkDefinition definition) =>
-        new(BridgeNetworkConfig.Build(definition, options.IpamDirectory), invoker, options.CniCacheDirectory);
+    /// <summary>
+    /// The conflist of an attachment to a network (for inspection and for <see cref="CniNetworkList"/>
+    /// users): with portmap unless <paramref name="publishesPorts"/> is false.
+    /// </summary>
+    public CniNetworkList GetNetworkList(BridgeNetworkDefinition definition, bool publishesPorts = true) =>
+        new(BridgeNetworkConfig.Build(definition, options.IpamDirectory, publishesPorts), invoker, options.CniCacheDirectory);
 
     /// <summary>
     /// Sets up a network's host side: the bridge link with its gateway address, up (as
-    /// <c>docker network create</c> shows it in <c>ip link</c>), and its isolation rules.
+    /// <c>docker network create</c> shows it in <c>ip link</c>), and its iptables rules.
     /// Undoes what it did if a step fails.
     /// </summary>
     public async Task CreateNetworkAsync(BridgeNetworkDefinition definition, CancellationToken cancellationToken = default)
@@ -57,7 +61,7 @@ public sealed class BridgeDriver
             var gateway = $"{definition.EffectiveGateway}/{definition.Subnet.PrefixLength.ToString(CultureInfo.InvariantCulture)}";
             await IpAsync(["addr", "add", gateway, "dev", definition.BridgeName], cancellationToken).ConfigureAwait(false);
             await IpAsync(["link", "set", "dev", definition.BridgeName, "up"], cancellationToken).ConfigureAwait(false);
-            await isolation.AddAsync(definition.BridgeName, definition.Internal, cancellationToken).ConfigureAwait(false);
+            await firewall.AddAsync(definition, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -68,7 +72,7 @@ public sealed class BridgeDriver
 
     /// <summary>
     /// Re-creates whatever host state of an existing network is missing (after a reboot or a
-    /// daemon restart): the bridge link if gone, and the isolation rules. Idempotent.
+    /// daemon restart): the bridge link if gone, and the iptables rules. Idempotent.
     /// </summary>
     public async Task EnsureNetworkAsync(BridgeNetworkDefinition definition, CancellationToken cancellationToken = default)
     {
@@ -79,10 +83,10 @@ public sealed class BridgeDriver
             await CreateNetworkAsync(definition, cancellationToken).ConfigureAwait(false);
             return;
         }
-        await isolation.AddAsync(definition.BridgeName, definition.Internal, cancellationToken).ConfigureAwait(false);
+        await firewall.AddAsync(definition, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Removes a network's host side: isolation rules (and chains once unused), the bridge link, its IPAM leases. Idempotent.</summary>
+    /// <summary>Removes a network's host side: its iptables rules (and chains once unused), the bridge link, its IPAM leases. Idempotent.</summary>
     public Task RemoveNetworkAsync(BridgeNetworkDefinition definition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -91,8 +95,8 @@ public sealed class BridgeDriver
 
     /// <summary>
     /// Attaches the network namespace at <paramref name="netnsPath"/> to the network (CNI ADD of
-    /// bridge, portmap, firewall) and returns its address, gateway and MAC. On failure nothing
-    /// of the attachment remains.
+    /// bridge, and portmap when it publishes ports) and returns its address, gateway and MAC. On
+    /// failure nothing of the attachment remains.
     /// </summary>
     public async Task<AttachResult> AttachAsync(BridgeNetworkDefinition definition, string containerId, string netnsPath, AttachOptions? attach = null, CancellationToken cancellationToken = default)
     {
@@ -107,11 +111,10 @@ public sealed class BridgeDriver
             // docker publishes nothing from an internal network; refuse rather than pretend.
             throw new ArgumentException($"cannot publish ports of container {containerId} on internal network {definition.Name}");
         }
-        var list = GetNetworkList(definition);
+        var list = GetNetworkList(definition, publishesPorts: attach.PortMappings.Count > 0);
         var result = await list.AddAsync(RuntimeConf(containerId, netnsPath, attach), cancellationToken).ConfigureAwait(false);
         try
         {
-            await isolation.EnsureJumpFirstAsync(cancellationToken).ConfigureAwait(false);
             return ToAttachResult(definition, result, attach.InterfaceName, netnsPath);
         }
         catch
@@ -121,11 +124,25 @@ public sealed class BridgeDriver
         }
     }
 
-    /// <summary>Detaches a container (CNI DEL): releases its address, port mappings and firewall rules. Idempotent; the netns may already be gone.</summary>
+    /// <summary>
+    /// Detaches a container (CNI DEL with the conflist its ADD ran): releases its address and port
+    /// mappings. Idempotent; the netns may already be gone.
+    /// </summary>
     public async Task DetachAsync(BridgeNetworkDefinition definition, string containerId, string netnsPath, string interfaceName = "eth0", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var list = GetNetworkList(definition);
+        var runtime = new CniRuntimeConf { ContainerId = containerId, NetnsPath = netnsPath, IfName = interfaceName };
+        if (list.GetCachedConflist(containerId, interfaceName) is { } conflist && !IsLegacyChain(conflist))
+        {
+            // Nothing of this attachment needs its netns to be found again: the veth goes with the
+            // netns, the lease and portmap's chains are found by container id.
+            await list.DelAsync(runtime, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        // No cached conflist, or one from before the per-network rules (bridge ipMasq, firewall):
+        // those plugins learn what to delete from the netns or the cached result, so find the
+        // addresses first and clean up what they could not after.
         var addresses = AttachmentJanitor.FindLeases(Path.Combine(options.IpamDirectory, definition.Name), containerId).ToList();
         if (list.GetCachedResult(containerId, interfaceName)?.Ips is { } cachedIps)
         {
@@ -133,13 +150,20 @@ public sealed class BridgeDriver
         }
         try
         {
-            await list.DelAsync(new CniRuntimeConf { ContainerId = containerId, NetnsPath = netnsPath, IfName = interfaceName }, cancellationToken).ConfigureAwait(false);
+            await list.DelAsync(runtime, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            // Without the netns (or the cache) the plugins cannot find every rule they made.
             await janitor.CleanupAsync(definition.Name, containerId, addresses.Distinct().ToList(), CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>True for a conflist of the per-container-rules design: the bridge plugin masquerading, or the firewall plugin.</summary>
+    private static bool IsLegacyChain(string conflist)
+    {
+        var plugins = (JsonNode.Parse(conflist)?["plugins"] as JsonArray) ?? [];
+        return plugins.Any(p => p?["type"]?.GetValue<string>() == "firewall"
+            || (p?["type"]?.GetValue<string>() == "bridge" && p["ipMasq"]?.GetValue<bool>() == true));
     }
 
     /// <summary>The cached result of an attachment, or null.</summary>
@@ -208,7 +232,7 @@ public sealed class BridgeDriver
         List<Exception> failures = [];
         try
         {
-            await isolation.RemoveAsync(definition.BridgeName, cancellationToken).ConfigureAwait(false);
+            await firewall.RemoveAsync(definition.BridgeName, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException e)
         {

@@ -30,16 +30,7 @@ public sealed class CniNetworkList
         }
         Name = root["name"]?.GetValue<string>() ?? throw new ArgumentException("the CNI conflist has no \"name\"", nameof(conflistJson));
         CniVersion = root["cniVersion"]?.GetValue<string>() ?? "1.0.0";
-        plugins = (root["plugins"] as JsonArray ?? throw new ArgumentException($"CNI conflist '{Name}' has no \"plugins\" array", nameof(conflistJson)))
-            .Select(p => p as JsonObject ?? throw new ArgumentException($"CNI conflist '{Name}' has a plugin that is not an object", nameof(conflistJson)))
-            .ToArray();
-        foreach (var plugin in plugins)
-        {
-            if (plugin["type"]?.GetValue<string>() is not { Length: > 0 })
-            {
-                throw new ArgumentException($"CNI conflist '{Name}' has a plugin without \"type\"", nameof(conflistJson));
-            }
-        }
+        plugins = ParsePlugins(root, Name, nameof(conflistJson));
         this.invoker = invoker;
         cache = new CniResultCache(cacheDirectory);
         ConflistJson = root.ToJsonString();
@@ -79,7 +70,7 @@ public sealed class CniNetworkList
         {
             try
             {
-                await DeleteAllAsync(runtime, runtime.CapabilityArgs, previous, CancellationToken.None).ConfigureAwait(false);
+                await DeleteAllAsync(plugins, runtime, runtime.CapabilityArgs, previous, CancellationToken.None).ConfigureAwait(false);
             }
             catch (CniException)
             {
@@ -97,6 +88,7 @@ public sealed class CniNetworkList
             CniArgs = runtime.Args,
             CapabilityArgsJson = SerializeCapabilityArgs(runtime.CapabilityArgs),
             ResultJson = result.RawJson,
+            ConflistJson = ConflistJson,
         });
         return result;
     }
@@ -111,7 +103,10 @@ public sealed class CniNetworkList
         ArgumentNullException.ThrowIfNull(runtime);
         var cached = cache.Read(Name, runtime.ContainerId, runtime.IfName);
         var capabilityArgs = runtime.CapabilityArgs.Count > 0 ? runtime.CapabilityArgs : DeserializeCapabilityArgs(cached?.CapabilityArgsJson);
-        await DeleteAllAsync(runtime, capabilityArgs, cached?.ResultJson, cancellationToken).ConfigureAwait(false);
+        // The plugins the ADD ran, as it ran them; this list's own when nothing (or an entry from
+        // before configs were cached) says otherwise.
+        var added = CachedPlugins(cached) ?? plugins;
+        await DeleteAllAsync(added, runtime, capabilityArgs, cached?.ResultJson, cancellationToken).ConfigureAwait(false);
         cache.Delete(Name, runtime.ContainerId, runtime.IfName);
     }
 
@@ -122,7 +117,7 @@ public sealed class CniNetworkList
         var cached = cache.Read(Name, runtime.ContainerId, runtime.IfName)
             ?? throw new InvalidOperationException($"no cached CNI result for container {runtime.ContainerId} on network {Name}: was it attached?");
         var capabilityArgs = runtime.CapabilityArgs.Count > 0 ? runtime.CapabilityArgs : DeserializeCapabilityArgs(cached.CapabilityArgsJson);
-        foreach (var plugin in plugins)
+        foreach (var plugin in CachedPlugins(cached) ?? plugins)
         {
             await invoker.ExecAsync(plugin["type"]!.GetValue<string>(), "CHECK", runtime, BuildConfig(plugin, capabilityArgs, cached.ResultJson), cancellationToken).ConfigureAwait(false);
         }
@@ -135,17 +130,55 @@ public sealed class CniNetworkList
         return cached?.ResultJson is { } json ? CniInvoker.ParseResult(PluginTypes[^1], json) : null;
     }
 
-    private async Task DeleteAllAsync(CniRuntimeConf runtime, IReadOnlyDictionary<string, JsonNode> capabilityArgs, string? previous, CancellationToken cancellationToken)
+    /// <summary>The plugin types the cached ADD of an attachment ran (its conflist), or null when nothing is cached or the entry predates cached configs.</summary>
+    public IReadOnlyList<string>? GetCachedPluginTypes(string containerId, string ifName = "eth0") =>
+        CachedPlugins(cache.Read(Name, containerId, ifName))?.Select(p => p["type"]!.GetValue<string>()).ToArray();
+
+    /// <summary>The cached conflist of an attachment, or null when nothing is cached or the entry predates cached configs.</summary>
+    public string? GetCachedConflist(string containerId, string ifName = "eth0") => cache.Read(Name, containerId, ifName)?.ConflistJson;
+
+    private JsonObject[]? CachedPlugins(CniCacheEntry? cached)
+    {
+        if (cached?.ConflistJson is not { } json)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonNode.Parse(json) is JsonObject root ? ParsePlugins(root, Name, "config") : null;
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            return null; // a damaged entry: fall back to the network's own plugins
+        }
+    }
+
+    private static JsonObject[] ParsePlugins(JsonObject root, string name, string parameter)
+    {
+        var list = (root["plugins"] as JsonArray ?? throw new ArgumentException($"CNI conflist '{name}' has no \"plugins\" array", parameter))
+            .Select(p => p as JsonObject ?? throw new ArgumentException($"CNI conflist '{name}' has a plugin that is not an object", parameter))
+            .ToArray();
+        foreach (var plugin in list)
+        {
+            if (plugin["type"]?.GetValue<string>() is not { Length: > 0 })
+            {
+                throw new ArgumentException($"CNI conflist '{name}' has a plugin without \"type\"", parameter);
+            }
+        }
+        return list;
+    }
+
+    private async Task DeleteAllAsync(JsonObject[] chain, CniRuntimeConf runtime, IReadOnlyDictionary<string, JsonNode> capabilityArgs, string? previous, CancellationToken cancellationToken)
     {
         // SPEC.md: CNI_NETNS may be empty on DEL when the namespace is already gone.
         var delRuntime = File.Exists(runtime.NetnsPath) ? runtime : runtime with { NetnsPath = "" };
         CniException? first = null;
-        for (var i = plugins.Length - 1; i >= 0; i--)
+        for (var i = chain.Length - 1; i >= 0; i--)
         {
-            var type = plugins[i]["type"]!.GetValue<string>();
+            var type = chain[i]["type"]!.GetValue<string>();
             try
             {
-                await invoker.ExecAsync(type, "DEL", delRuntime, BuildConfig(plugins[i], capabilityArgs, previous), cancellationToken).ConfigureAwait(false);
+                await invoker.ExecAsync(type, "DEL", delRuntime, BuildConfig(chain[i], capabilityArgs, previous), cancellationToken).ConfigureAwait(false);
             }
             catch (CniException e)
             {

@@ -58,7 +58,9 @@ public sealed record CniError(
 
 /// <summary>
 /// What a DEL needs after the fact, stored like libcni's /var/lib/cni/results entries:
-/// the ADD's result, CNI_ARGS and capability args.
+/// the ADD's result, CNI_ARGS, capability args and the conflist the ADD ran ("config" in libcni's
+/// cache), so that the DEL runs the same plugins with the same configuration even when the
+/// network's conflist has changed since (SPEC.md: DEL must be given the ADD's configuration).
 /// </summary>
 public sealed record CniCacheEntry
 {
@@ -85,6 +87,9 @@ public sealed record CniCacheEntry
 
     [JsonPropertyName("result")]
     public string? ResultJson { get; init; }
+
+    [JsonPropertyName("config")]
+    public string? ConflistJson { get; init; }
 }
 
 [JsonSerializable(typeof(CniResult))]

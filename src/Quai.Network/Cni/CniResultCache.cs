@@ -5,7 +5,9 @@ namespace Quai.Network.Cni;
 /// <summary>
 /// ADD results kept for DEL and CHECK, one file per attachment under
 /// <c>&lt;cacheDirectory&gt;/results/&lt;network&gt;-&lt;container&gt;-&lt;ifname&gt;</c> (libcni's layout),
-/// written to a temporary file and renamed so a crash never leaves half a file.
+/// written to a temporary file and renamed so a crash never leaves half a file. Not fsynced:
+/// an entry only has to outlive the daemon, not the machine (after a reboot the netns and veths
+/// it describes are gone too, and an empty or corrupt entry reads as absent).
 /// </summary>
 internal sealed class CniResultCache(string cacheDirectory)
 {
@@ -31,7 +33,6 @@ internal sealed class CniResultCache(string cacheDirectory)
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 JsonSerializer.Serialize(stream, entry, CniJsonContext.Default.CniCacheEntry);
-                stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, path, overwrite: true);
         }
