@@ -6,20 +6,23 @@ namespace Quai.Engine.Containers;
 public sealed partial class ContainerService
 {
     /// <summary>
-    /// Joins the container to its networks (a named netns attached through CNI, or the host's, or
-    /// another container's) and writes /etc/hosts, /etc/resolv.conf and /etc/hostname as docker
-    /// does. Returns the netns path for config.json (null: host network).
+    /// The container's network at start, in two halves. The first, here, is quick and comes before
+    /// the runtime's create: the netns (a named one, the host's, or another container's) and
+    /// /etc/hostname, /etc/hosts and /etc/resolv.conf as docker writes them, which config.json
+    /// binds in. The second, <see cref="NetworkSetup.ConnectAsync"/>, is the CNI ADD of each
+    /// bridge network: it runs beside the runtime's create (nothing in the container runs until
+    /// start) and then writes the container's own address into /etc/hosts in place.
     /// </summary>
-    private async Task<(string? Path, bool Host)> AttachNetworkAsync(ContainerRecord c, CancellationToken ct)
+    private NetworkSetup PrepareNetwork(ContainerRecord c)
     {
         var mode = c.HostConfig.NetworkMode ?? "bridge";
         var hostname = c.Config.Hostname ?? c.ShortId;
         HostsFile.WriteAtomically(c.HostnamePath, HostsFile.BuildHostname(hostname));
         if (mode == "host")
         {
-            HostsFile.WriteAtomically(c.HostsPath, File.Exists("/etc/hosts") ? await File.ReadAllTextAsync("/etc/hosts", ct).ConfigureAwait(false) : HostsFile.Build(hostname, c.Config.Domainname, null));
+            HostsFile.WriteAtomically(c.HostsPath, File.Exists("/etc/hosts") ? File.ReadAllText("/etc/hosts") : HostsFile.Build(hostname, c.Config.Domainname, null));
             HostsFile.WriteAtomically(c.ResolvConfPath, ResolvConf.ReadHost());
-            return (null, true);
+            return new NetworkSetup(null, true, null);
         }
         if (mode.StartsWith("container:", StringComparison.Ordinal))
         {
@@ -35,24 +38,22 @@ public sealed partial class ContainerService
             HostsFile.WriteAtomically(c.HostnamePath, HostsFile.BuildHostname(other.Config.Hostname ?? other.ShortId));
             File.Copy(other.HostsPath, c.HostsPath, overwrite: true);
             File.Copy(other.ResolvConfPath, c.ResolvConfPath, overwrite: true);
-            return ($"/proc/{other.State.Pid}/ns/net", false);
+            return new NetworkSetup($"/proc/{other.State.Pid}/ns/net", false, null);
         }
 
-        var (path, address, gateway, embedded) = await _networks.AttachAsync(c, ct).ConfigureAwait(false);
+        if (_networks.CreateSandbox(c) is not var (path, embedded))
+        {
+            return new NetworkSetup(null, true, null);
+        }
+        IReadOnlyList<HostsEntry> extra;
+        var gatewayKnown = HostGateway() is not null;
         try
         {
-            IReadOnlyList<HostsEntry> extra;
-            try
-            {
-                // host-gateway is the default bridge's address on the host, whatever the container's
-                // network (moby daemon/container_operations.go: HostGatewayIP defaults to the bridge's).
-                extra = HostsFile.ParseExtraHosts(c.HostConfig.ExtraHosts ?? [], HostGateway() ?? gateway);
-            }
-            catch (FormatException e)
-            {
-                throw EngineException.Invalid(e.Message);
-            }
-            HostsFile.WriteAtomically(c.HostsPath, HostsFile.Build(hostname, c.Config.Domainname, address, extra));
+            // host-gateway is the default bridge's address on the host, whatever the container's
+            // network (moby daemon/container_operations.go: HostGatewayIP defaults to the bridge's).
+            // Without a default bridge it is the container's own gateway, known after the ADD:
+            // parsed again there.
+            extra = HostsFile.ParseExtraHosts(c.HostConfig.ExtraHosts ?? [], HostGateway() ?? IPAddress.None);
             var overrides = new DnsOverrides
             {
                 Nameservers = c.HostConfig.Dns is { Count: > 0 } dns ? dns : _options.Dns,
@@ -60,13 +61,38 @@ public sealed partial class ContainerService
                 Options = c.HostConfig.DnsOptions ?? [],
             };
             HostsFile.WriteAtomically(c.ResolvConfPath, ResolvConf.ForContainer(ResolvConf.ReadHost(), embedded, overrides).Content);
+            // Without the container's own address yet: ConnectAsync rewrites it in place.
+            HostsFile.WriteAtomically(c.HostsPath, HostsFile.Build(hostname, c.Config.Domainname, null, extra));
         }
-        catch
+        catch (Exception e)
         {
-            await _networks.DetachAsync(c).ConfigureAwait(false);
-            throw;
+            Quai.Network.Namespaces.NetworkNamespace.Delete(path);
+            throw e is FormatException ? EngineException.Invalid(e.Message) : e;
         }
-        return (path, false);
+        return new NetworkSetup(path, false, async ct =>
+        {
+            var (address, gateway) = await _networks.ConnectSandboxAsync(c, path, embedded, ct).ConfigureAwait(false);
+            try
+            {
+                var hosts = gatewayKnown ? extra : HostsFile.ParseExtraHosts(c.HostConfig.ExtraHosts ?? [], gateway);
+                HostsFile.WriteInPlace(c.HostsPath, HostsFile.Build(hostname, c.Config.Domainname, address, hosts));
+            }
+            catch (Exception e)
+            {
+                await _networks.DetachAsync(c).ConfigureAwait(false);
+                throw e is FormatException ? EngineException.Invalid(e.Message) : e;
+            }
+        });
+    }
+
+    /// <summary>
+    /// A container's network at start: the netns path for config.json (null with the host's), and
+    /// the CNI half still to run, if any (<see cref="PrepareNetwork"/>).
+    /// </summary>
+    private sealed record NetworkSetup(string? NetnsPath, bool Host, Func<CancellationToken, Task>? Connect)
+    {
+        /// <summary>Runs the CNI half; completed at once when there is none.</summary>
+        public Task ConnectAsync(CancellationToken ct) => Connect is null ? Task.CompletedTask : Connect(ct);
     }
 
     /// <summary>host-gateway for --add-host on a container without a bridge: the default bridge's gateway.</summary>

@@ -77,41 +77,66 @@ public sealed partial class ContainerService
             JsonFile.Write(mountsFile, [.. mounts], EngineJsonContext.Default.ListMountSpec, durable: false);
             timer.Mark("prepare");
 
-            var netns = await AttachNetworkAsync(c, ct).ConfigureAwait(false);
+            var network = PrepareNetwork(c);
             networkAttached = true;
+            // The CNI ADD runs beside the runtime's create; first only when a net.* sysctl may name
+            // an interface, which must exist when the runtime writes it (docker attaches the
+            // network before runc applies sysctls).
+            var connecting = Task.CompletedTask;
+            if (c.HostConfig.Sysctls?.Keys.Any(k => k.StartsWith("net.", StringComparison.Ordinal)) == true)
+            {
+                await network.ConnectAsync(ct).ConfigureAwait(false);
+            }
+            else
+            {
+                // On the pool: the plugins' first spawn must not hold up the shim's.
+                connecting = Task.Run(() => network.ConnectAsync(ct), ct);
+            }
             timer.Mark("network");
             var spec = SpecBuilder.Build(c, new SpecBuilder.Inputs(
                 user,
-                netns.Path,
-                netns.Host,
+                network.NetnsPath,
+                network.Host,
                 _options.CgroupParent.TrimEnd('/') + "/" + c.Id,
                 initPath));
             await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), System.Text.Json.JsonSerializer.Serialize(spec, OciJson.Compact.Spec), ct).ConfigureAwait(false);
             timer.Mark("spec");
 
             var logConfig = c.HostConfig.LogConfig?.Config ?? [];
-            var handle = await ShimLauncher.StartAsync(new ShimOptions
+            ShimHandle handle;
+            try
             {
-                ShimPath = _options.ShimPath,
-                Id = c.Id,
-                Bundle = dir,
-                StateDir = shimDir,
-                RuntimePath = runtime.Path,
-                RuntimeRoot = runtime.Root,
-                Terminal = c.Config.Tty == true,
-                Stdin = c.Config.OpenStdin == true,
-                StdinOnce = c.Config.StdinOnce == true,
-                LogPath = c.LogPath.Length == 0 ? null : c.LogPath,
-                LogMaxSize = logConfig.TryGetValue("max-size", out var ms) ? ParseSize(ms) : 0,
-                LogMaxFile = logConfig.TryGetValue("max-file", out var mf) && int.TryParse(mf, out var n) ? n : 1,
-                RootfsMountsFile = mountsFile,
-            }, ct).ConfigureAwait(false);
+                handle = await ShimLauncher.StartAsync(new ShimOptions
+                {
+                    ShimPath = _options.ShimPath,
+                    Id = c.Id,
+                    Bundle = dir,
+                    StateDir = shimDir,
+                    RuntimePath = runtime.Path,
+                    RuntimeRoot = runtime.Root,
+                    Terminal = c.Config.Tty == true,
+                    Stdin = c.Config.OpenStdin == true,
+                    StdinOnce = c.Config.StdinOnce == true,
+                    LogPath = c.LogPath.Length == 0 ? null : c.LogPath,
+                    LogMaxSize = logConfig.TryGetValue("max-size", out var ms) ? ParseSize(ms) : 0,
+                    LogMaxFile = logConfig.TryGetValue("max-file", out var mf) && int.TryParse(mf, out var n) ? n : 1,
+                    RootfsMountsFile = mountsFile,
+                }, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The network is undone by the caller's handler, once its ADD is over.
+                await connecting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
             timer.Mark("shim+create");
 
             var run = new RunState { Shim = new ShimClient(shimDir) };
             _running[c.Id] = run;
             try
             {
+                await connecting.ConfigureAwait(false);
+                timer.Mark("network-wait");
                 await ConnectPendingAttachesAsync(c, run.Shim, ct).ConfigureAwait(false);
                 timer.Mark("attach");
                 await runtime.StartAsync(c.Id, ct).ConfigureAwait(false);
@@ -143,6 +168,10 @@ public sealed partial class ContainerService
             _store.Save(c, durable: false);
             Publish(c, "start");
             _ = MonitorAsync(c, run);
+            if (network.Connect is not null)
+            {
+                ReleaseNetworkAtProcessExit(c, run, handle.Pid);
+            }
             StartHealthCheck(c);
             timer.Mark("record");
             _logger.LogDebug("start {Container}: {Phases}", c.ShortId, timer);
@@ -316,6 +345,42 @@ public sealed partial class ContainerService
         await OnExitedAsync(c, run, status).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Starts releasing the container's network the moment its init process exits, so that the
+    /// CNI DEL (the veth's removal is the slow part) runs beside the shim's runtime delete and
+    /// rootfs unmount instead of after them; <see cref="OnExitedAsync"/> waits for it. Nothing in
+    /// the container can use the network once the init is gone (its pid namespace dies with it).
+    /// The pid is the init's as the shim reported it at start: if it were gone and reused before
+    /// the watch began, the watch would only fire late or never, and the exit path releases the
+    /// network itself.
+    /// </summary>
+    private void ReleaseNetworkAtProcessExit(ContainerRecord c, RunState run, int pid)
+    {
+        Task exited;
+        try
+        {
+            exited = _exitWatcher.Value.WatchAsync(pid, run.ExitHandled.Token);
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // the exit is being handled already
+        }
+        _ = exited.ContinueWith(t =>
+        {
+            if (t.Status != TaskStatus.RanToCompletion)
+            {
+                return; // cancelled (the exit path ran first) or no pidfd: the exit path releases
+            }
+            lock (run)
+            {
+                if (!run.ExitHandled.IsCancellationRequested)
+                {
+                    run.NetworkRelease = Task.Run(() => ReleaseNetworkAsync(c));
+                }
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     private bool ShimAlive(string id)
     {
         var pidFile = Path.Combine(ShimDir(id), "shim.pid");
@@ -340,8 +405,14 @@ public sealed partial class ContainerService
         }
         // The state says exited (with its code) before anyone can see the container as not running.
         _running.TryRemove(c.Id, out _);
-        await ReleaseNetworkAsync(c).ConfigureAwait(false);
-        timer.Mark("network");
+        Task? early;
+        lock (run)
+        {
+            early = run.NetworkRelease;
+            run.ExitHandled.Cancel();
+        }
+        await (early ?? ReleaseNetworkAsync(c)).ConfigureAwait(false);
+        timer.Mark(early is null ? "network" : "network (early)");
         if (_store.Find(c.Id) is not null)
         {
             _store.Save(c, durable: false);

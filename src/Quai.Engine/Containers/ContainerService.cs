@@ -26,6 +26,7 @@ public sealed partial class ContainerService
     private readonly ConcurrentDictionary<string, RunState> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly Lazy<Quai.Linux.ProcessExitWatcher> _exitWatcher = new(() => new Quai.Linux.ProcessExitWatcher());
 
     internal ContainerService(EngineOptions options, ImageService images, OverlaySnapshotter snapshots, VolumeService volumes, Networks.NetworkService networks, EventBus events, ILogger logger)
     {
@@ -103,7 +104,14 @@ public sealed partial class ContainerService
         [.. _store.All().Select(c => (c.Id, c.Image, c.State.IsRunning))];
 
     /// <summary>Stops watching containers (they keep running: they belong to their shims).</summary>
-    public void Shutdown() => _shutdown.Cancel();
+    public void Shutdown()
+    {
+        _shutdown.Cancel();
+        if (_exitWatcher.IsValueCreated)
+        {
+            _exitWatcher.Value.Dispose();
+        }
+    }
 
     /// <summary>Per-run in-memory state of a running container.</summary>
     internal sealed class RunState
@@ -112,5 +120,11 @@ public sealed partial class ContainerService
 
         /// <summary>Completes when this run's process exits (after the record is updated).</summary>
         public TaskCompletionSource<int> Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Cancelled once the exit is handled: ends the early watch on the init's pid.</summary>
+        public CancellationTokenSource ExitHandled { get; } = new();
+
+        /// <summary>The network's release, started as soon as the init exited (beside the shim's runtime delete); null until then.</summary>
+        public Task? NetworkRelease { get; set; }
     }
 }

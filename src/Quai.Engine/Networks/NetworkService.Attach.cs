@@ -82,17 +82,16 @@ public sealed partial class NetworkService
     }
 
     /// <summary>
-    /// At start: a named netns for the container (under the exec root), joined to each bridge
-    /// network (eth0, eth1, …) with its published ports, and the embedded DNS server when it is on
-    /// a user-defined network. Returns the netns path, or null for host mode. Nothing stays on failure.
+    /// At start, the first half: the container's named netns (under the exec root), with lo up.
+    /// Returns its path and whether the container will use the embedded DNS server, or null for
+    /// host mode. <see cref="ConnectSandboxAsync"/> joins it to its networks.
     /// </summary>
-    internal async Task<(string? NetnsPath, IPAddress? Address, IPAddress? Gateway, bool EmbeddedDns)> AttachAsync(ContainerRecord c, CancellationToken ct)
+    internal (string NetnsPath, bool EmbeddedDns)? CreateSandbox(ContainerRecord c)
     {
-        var settings = c.NetworkSettings ??= new NetworkSettings { Networks = [], Ports = [] };
-        var joined = (settings.Networks ?? []).Select(kv => (Name: kv.Key, Endpoint: kv.Value, Network: Find(kv.Key))).ToList();
+        var joined = Joined(c);
         if (joined.Any(j => j.Network?.Driver == "host"))
         {
-            return (null, null, null, false);
+            return null;
         }
         var missing = joined.FirstOrDefault(j => j.Network is null);
         if (missing.Name is not null)
@@ -101,10 +100,35 @@ public sealed partial class NetworkService
         }
         CleanupNamespace(c.Id);
         var netns = NetworkNamespace.Create(NetnsDir, c.Id);
+        // The embedded server runs on user networks, as docker's; also on the default bridge when
+        // every nameserver given (--dns or daemon.json "dns") is a loopback address, which the
+        // container cannot reach in its own netns but the server, forwarding from the daemon's
+        // netns, can (docker would write an unusable resolv.conf there).
+        var bridges = joined.Where(j => j.Network!.Driver == "bridge").ToList();
+        var embedded = bridges.Any(b => !b.Network!.Predefined) || (bridges.Count > 0 && OnlyLoopbackNameservers(c));
+        return (netns.Path, embedded);
+    }
+
+    private List<(string Name, EndpointSettings Endpoint, NetworkRecord? Network)> Joined(ContainerRecord c)
+    {
+        var settings = c.NetworkSettings ??= new NetworkSettings { Networks = [], Ports = [] };
+        return (settings.Networks ?? []).Select(kv => (Name: kv.Key, Endpoint: kv.Value, Network: Find(kv.Key))).ToList();
+    }
+
+    /// <summary>
+    /// At start, the second half: the netns <see cref="CreateSandbox"/> made joined to each bridge
+    /// network (eth0, eth1, …) through CNI ADD with its published ports, and the embedded DNS
+    /// server started when it is to have one. Returns the primary address and gateway. On failure
+    /// nothing stays, the netns included.
+    /// </summary>
+    internal async Task<(IPAddress? Address, IPAddress? Gateway)> ConnectSandboxAsync(ContainerRecord c, string netnsPath, bool embeddedDns, CancellationToken ct)
+    {
+        var settings = c.NetworkSettings ??= new NetworkSettings { Networks = [], Ports = [] };
+        var joined = Joined(c);
         var attached = new List<(NetworkRecord Network, string IfName)>();
         try
         {
-            var bridges = joined.Where(j => j.Network!.Driver == "bridge").ToList();
+            var bridges = joined.Where(j => j.Network is { Driver: "bridge" }).ToList();
             IReadOnlyList<PortMapping> mappings = [];
             if (bridges.Count > 0)
             {
@@ -119,7 +143,7 @@ public sealed partial class NetworkService
                 AttachResult r;
                 try
                 {
-                    r = await _driver.AttachAsync(Definition(n!), c.Id, netns.Path, new AttachOptions
+                    r = await _driver.AttachAsync(Definition(n!), c.Id, netnsPath, new AttachOptions
                     {
                         InterfaceName = ifName,
                         IpAddress = ip,
@@ -149,7 +173,7 @@ public sealed partial class NetworkService
             {
                 _ports.StartIpv6Relays(c.Id, primaryAddress);
             }
-            settings.SandboxKey = netns.Path;
+            settings.SandboxKey = netnsPath;
             settings.SandboxID = c.Id;
             settings.Ports = PortMap(c, mappings);
             if (settings.Networks!.TryGetValue("bridge", out var defaultEp))
@@ -160,22 +184,17 @@ public sealed partial class NetworkService
                 settings.MacAddress = defaultEp.MacAddress;
                 settings.Bridge = "";
             }
-            // The embedded server runs on user networks, as docker's; also on the default bridge when
-            // every nameserver given (--dns or daemon.json "dns") is a loopback address, which the
-            // container cannot reach in its own netns but the server, forwarding from the daemon's
-            // netns, can (docker would write an unusable resolv.conf there).
-            var embedded = bridges.Any(b => !b.Network!.Predefined) || (bridges.Count > 0 && OnlyLoopbackNameservers(c));
-            if (embedded)
+            if (embeddedDns)
             {
-                StartDns(c, netns.Path, bridges.All(b => b.Network!.Internal));
+                StartDns(c, netnsPath, bridges.All(b => b.Network!.Internal));
             }
-            return (netns.Path, primaryAddress, primaryGateway, embedded);
+            return (primaryAddress, primaryGateway);
         }
         catch
         {
-            await DetachAttachmentsAsync(c, netns.Path, attached).ConfigureAwait(false);
+            await DetachAttachmentsAsync(c, netnsPath, attached).ConfigureAwait(false);
             _ports.Release(c.Id);
-            NetworkNamespace.Delete(netns.Path);
+            NetworkNamespace.Delete(netnsPath);
             ClearAddresses(c);
             throw;
         }

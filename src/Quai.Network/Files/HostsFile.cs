@@ -117,8 +117,9 @@ public static class HostsFile
     }
 
     /// <summary>
-    /// Rewrites a file that may be bind-mounted into a running container in place (same inode:
-    /// a rename would leave the container looking at the old file), as docker's etchosts.Add does.
+    /// Rewrites a file that may already be bind-mounted into a container in place (same inode: a
+    /// rename would leave the container looking at the old file), as docker's etchosts.Add does.
+    /// Not fsynced: the file is written anew at every start.
     /// </summary>
     public static void WriteInPlace(string path, string content)
     {
@@ -126,7 +127,6 @@ public static class HostsFile
         var bytes = new UTF8Encoding(false).GetBytes(content);
         stream.Write(bytes);
         stream.SetLength(bytes.Length);
-        stream.Flush(flushToDisk: true);
     }
 
     private static void Append(StringBuilder content, HostsEntry entry) =>
