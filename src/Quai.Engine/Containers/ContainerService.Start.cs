@@ -125,8 +125,14 @@ public sealed partial class ContainerService
             }
             catch
             {
-                // The network is undone by the caller's handler, once its ADD is over.
+                // The network is undone by the handlers below, once its ADD is over. When the ADD
+                // failed too, its error is the cause (its clean-up removes the netns the runtime
+                // was joining: a taken host port then reads as a port error, not a missing netns).
                 await connecting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (connecting.Exception?.InnerException is { } networkError)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(networkError);
+                }
                 throw;
             }
             timer.Mark("shim+create");

@@ -65,5 +65,15 @@ internal sealed class CniResultCache(string cacheDirectory)
         }
     }
 
-    public void Delete(string network, string containerId, string ifName) => File.Delete(PathOf(network, containerId, ifName));
+    public void Delete(string network, string containerId, string ifName)
+    {
+        try
+        {
+            File.Delete(PathOf(network, containerId, ifName));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Nothing was ever cached here.
+        }
+    }
 }
