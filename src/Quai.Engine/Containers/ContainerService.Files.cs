@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Formats.Tar;
 using Quai.Api.Models;
+using Quai.Images;
 using Quai.Images.Layers;
 using Quai.Images.Snapshots;
 using Quai.Linux;
@@ -81,11 +83,7 @@ public sealed partial class ContainerService
     /// <summary>The host path of <paramref name="path"/> in the container, honouring its mounts and containing symlinks.</summary>
     private static string ResolveInContainer(ContainerRecord c, string rootfs, string path)
     {
-        if (!path.StartsWith('/'))
-        {
-            path = "/" + path;
-        }
-        var normalized = "/" + string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        var normalized = NormalizeContainerPath(path);
         var mount = c.Mounts.Where(m => m.Type is "volume" or "bind" && (normalized == m.Destination || normalized.StartsWith(m.Destination + "/", StringComparison.Ordinal)))
             .OrderByDescending(m => m.Destination!.Length).FirstOrDefault();
         var root = mount is null ? rootfs : mount.Source!;
@@ -106,7 +104,8 @@ public sealed partial class ContainerService
                 throw new EngineException(EngineErrorKind.NotFound, $"Could not find the file {path} in container {nameOrId}");
             }
             var st = DeviceNodes.Lstat(host);
-            return Task.FromResult((Path.GetFileName(path.TrimEnd('/')), (long)st.Size, GoFileMode(st.Mode), (DateTimeOffset)info.LastWriteTimeUtc, info.LinkTarget ?? ""));
+            var name = NormalizeContainerPath(path) == "/" ? "/" : Path.GetFileName(path.TrimEnd('/'));
+            return Task.FromResult((name, (long)st.Size, GoFileMode(st.Mode), (DateTimeOffset)info.LastWriteTimeUtc, info.LinkTarget ?? ""));
         }, ct);
     }
 
@@ -153,18 +152,23 @@ public sealed partial class ContainerService
             var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
             await using (writer.ConfigureAwait(false))
             {
-                var baseName = Path.GetFileName(path.TrimEnd('/'));
-                if (baseName.Length == 0)
-                {
-                    baseName = ".";
-                }
-                await WriteTreeAsync(writer, host, baseName, ct).ConfigureAwait(false);
+                // The root is archived as "/", "/bin", … and stat-named "/", as moby's
+                // TarResourceRebase does: the CLI rebases names on the stat's name, and "." would
+                // make `docker cp c:/ out` write to "out." instead of "out".
+                var baseName = NormalizeContainerPath(path) == "/" ? "/" : Path.GetFileName(path.TrimEnd('/'));
+                await WriteTreeAsync(writer, host, baseName, NormalizeContainerPath(path), VolumeMounts(c), ct).ConfigureAwait(false);
             }
             return 0;
         }, ct);
     }
 
-    private static async Task WriteTreeAsync(TarWriter writer, string hostPath, string entryName, CancellationToken ct)
+    /// <summary>
+    /// Writes <paramref name="hostPath"/> (at <paramref name="containerPath"/> in the container) and
+    /// what is below it. A directory that is a volume or bind mount's destination is read from the
+    /// mount's source: quaid sees the container's rootfs without the mounts the runtime made in the
+    /// container's mount namespace, where docker's archive walks the container's view.
+    /// </summary>
+    private static async Task WriteTreeAsync(TarWriter writer, string hostPath, string entryName, string containerPath, IReadOnlyList<Quai.Api.Models.MountPoint> mounts, CancellationToken ct)
     {
         var st = DeviceNodes.Lstat(hostPath);
         var isDir = (st.Mode & 0xF000) == 0x4000;
@@ -173,10 +177,22 @@ public sealed partial class ContainerService
         {
             foreach (var child in Directory.EnumerateFileSystemEntries(hostPath).Order(StringComparer.Ordinal))
             {
-                await WriteTreeAsync(writer, child, entryName.TrimEnd('/') + "/" + Path.GetFileName(child), ct).ConfigureAwait(false);
+                var name = Path.GetFileName(child);
+                var childPath = containerPath.TrimEnd('/') + "/" + name;
+                var mounted = mounts.FirstOrDefault(m => m.Destination == childPath)?.Source;
+                var source = mounted is not null && Path.Exists(mounted) ? mounted : child;
+                await WriteTreeAsync(writer, source, entryName.TrimEnd('/') + "/" + name, childPath, mounts, ct).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>The container's volume and bind mounts (those <see cref="ResolveInContainer"/> and the archive walks follow).</summary>
+    private static List<Quai.Api.Models.MountPoint> VolumeMounts(ContainerRecord c) =>
+        [.. c.Mounts.Where(m => m.Type is "volume" or "bind" && !string.IsNullOrEmpty(m.Destination) && !string.IsNullOrEmpty(m.Source))];
+
+    /// <summary>"/a//./b/" → "/a/b"; "" and "." → "/" (".." is left for the applier to refuse).</summary>
+    private static string NormalizeContainerPath(string path) =>
+        "/" + string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "."));
 
     /// <summary>PUT /containers/{id}/archive: extracts a tar into the directory <paramref name="path"/>, contained in it.</summary>
     public Task PutArchiveAsync(string nameOrId, string path, Stream tar, CancellationToken ct)
@@ -193,13 +209,144 @@ public sealed partial class ContainerService
             {
                 throw new EngineException(EngineErrorKind.NotFound, $"Could not find the file {path} in container {nameOrId}");
             }
+            var target = NormalizeContainerPath(path);
+            var below = VolumeMounts(c).Where(m => m.Destination != target && IsUnder(m.Destination!, target)).ToList();
             var relative = new RelativeTarStream(tar);
             await using (relative.ConfigureAwait(false))
             {
-                await LayerApplier.ApplyAsync(relative, LayerCompression.None, host, new LayerApplyOptions { OverlayWhiteouts = false }, ct).ConfigureAwait(false);
+                try
+                {
+                    if (below.Count == 0)
+                    {
+                        await LayerApplier.ApplyAsync(relative, LayerCompression.None, host, new LayerApplyOptions { OverlayWhiteouts = false }, ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await ExtractAcrossMountsAsync(relative, target, host, below, _store.Dir(c.Id), ct).ConfigureAwait(false);
+                    }
+                }
+                catch (ImageException e) when (e.Kind == ImageErrorKind.InvalidArgument)
+                {
+                    // dockerd answers 400 for an archive it cannot unpack.
+                    throw EngineException.Invalid(e.Message);
+                }
+                catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+                {
+                    throw EngineException.Invalid($"the archive is not a valid tar archive: {e.Message}");
+                }
             }
             return 0;
         }, ct);
+    }
+
+    private static bool IsUnder(string path, string directory) =>
+        directory == "/" ? path != "/" : path.StartsWith(directory + "/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// PUT of an archive into <paramref name="target"/> when volumes or bind mounts lie below it:
+    /// each entry goes where the container sees it, into the deepest mount that holds its path or
+    /// else the rootfs (docker unpacks inside the container's mount namespace, which quaid cannot
+    /// enter from a multithreaded process). The entries are sorted into one tar per destination,
+    /// spooled under the container's directory, then each is applied to its own root. A read-only
+    /// mount refuses the copy, as docker's does; a hard link cannot cross from one root to another.
+    /// </summary>
+    private static async Task ExtractAcrossMountsAsync(Stream tar, string target, string rootHost, List<Quai.Api.Models.MountPoint> mounts, string containerDir, CancellationToken ct)
+    {
+        var spool = Path.Combine(containerDir, "archive-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(spool);
+        try
+        {
+            // Destination index 0 is the rootfs (at target); 1.. are the mounts, deepest first.
+            var ordered = mounts.OrderByDescending(m => m.Destination!.Length).ToList();
+            var roots = new List<(string Host, string ContainerPath, string File)> { (rootHost, target, Path.Combine(spool, "0.tar")) };
+            foreach (var m in ordered)
+            {
+                // A bind-mounted file: its entry is written as the file's name in the source's directory.
+                var isFile = File.Exists(m.Source);
+                roots.Add((isFile ? Path.GetDirectoryName(m.Source!)! : m.Source!, m.Destination!, Path.Combine(spool, roots.Count.ToString(CultureInfo.InvariantCulture) + ".tar")));
+            }
+            var writers = new TarWriter?[roots.Count];
+            var streams = new FileStream?[roots.Count];
+            try
+            {
+                (int Index, string Name) Route(string name)
+                {
+                    var full = NormalizeContainerPath(target.TrimEnd('/') + "/" + name);
+                    for (var i = 0; i < ordered.Count; i++)
+                    {
+                        var m = ordered[i];
+                        if (full == m.Destination || IsUnder(full, m.Destination!))
+                        {
+                            if (m.RW == false)
+                            {
+                                throw new EngineException(EngineErrorKind.Forbidden, $"mounted volume is marked read-only: cannot copy {full} into {m.Destination}");
+                            }
+                            var rest = full[m.Destination!.Length..].TrimStart('/');
+                            if (rest.Length == 0 && File.Exists(m.Source))
+                            {
+                                rest = Path.GetFileName(m.Source!);
+                            }
+                            return (i + 1, rest.Length == 0 ? "." : rest);
+                        }
+                    }
+                    var own = full == target ? "." : full[(target == "/" ? 1 : target.Length + 1)..];
+                    return (0, own);
+                }
+
+                using var reader = new TarReader(tar, leaveOpen: true);
+                while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
+                {
+                    var (index, name) = Route(entry.Name);
+                    var copy = new PaxTarEntry(entry) { Name = entry.EntryType == TarEntryType.Directory ? name.TrimEnd('/') + "/" : name };
+                    if (entry.EntryType == TarEntryType.HardLink)
+                    {
+                        var (linkIndex, linkName) = Route(entry.LinkName);
+                        if (linkIndex != index)
+                        {
+                            throw EngineException.Invalid($"cannot copy {entry.Name}: a hard link to {entry.LinkName} would cross a volume or bind mount");
+                        }
+                        copy.LinkName = linkName;
+                    }
+                    if (writers[index] is null)
+                    {
+                        streams[index] = new FileStream(roots[index].File, FileMode.CreateNew, FileAccess.Write);
+                        writers[index] = new TarWriter(streams[index]!, TarEntryFormat.Pax, leaveOpen: true);
+                    }
+                    await writers[index]!.WriteEntryAsync(copy, ct).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                for (var i = 0; i < writers.Length; i++)
+                {
+                    if (writers[i] is { } w)
+                    {
+                        await w.DisposeAsync().ConfigureAwait(false);
+                    }
+                    if (streams[i] is { } f)
+                    {
+                        await f.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+            // The rootfs first, then the mounts from the shallowest, as unpacking in order would.
+            foreach (var i in Enumerable.Range(0, roots.Count).OrderBy(i => i == 0 ? -1 : roots[i].ContainerPath.Length))
+            {
+                if (!File.Exists(roots[i].File))
+                {
+                    continue;
+                }
+                var spooled = File.OpenRead(roots[i].File);
+                await using (spooled.ConfigureAwait(false))
+                {
+                    await LayerApplier.ApplyAsync(spooled, LayerCompression.None, roots[i].Host, new LayerApplyOptions { OverlayWhiteouts = false }, ct).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(spool, recursive: true);
+        }
     }
 
     /// <summary>GET /containers/{id}/top: the host's `ps` (with ps_args) restricted to the container's processes.</summary>
