@@ -111,4 +111,19 @@ public static unsafe partial class Libc
 
     /// <summary>Syscall number of pidfd_open(2) on x86_64 and arm64 (asm-generic).</summary>
     public const long SYS_pidfd_open = 434;
+
+    /// <summary>syscall(2) with three arguments.</summary>
+    [LibraryImport(Name, EntryPoint = "syscall", SetLastError = true)]
+    public static partial long Syscall(long number, long arg1, long arg2, long arg3);
+
+    /// <summary>Syscall number of seccomp(2): 317 on x86_64, 277 on arm64.</summary>
+    public static long SYS_seccomp => System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture switch
+    {
+        System.Runtime.InteropServices.Architecture.X64 => 317,
+        System.Runtime.InteropServices.Architecture.Arm64 => 277,
+        var other => throw new PlatformNotSupportedException($"seccomp(2) syscall number unknown on {other}"),
+    };
+
+    /// <summary>seccomp(2) operation SECCOMP_SET_MODE_FILTER.</summary>
+    public const long SECCOMP_SET_MODE_FILTER = 1;
 }

@@ -60,7 +60,10 @@ public static class ContainerInit
             }
             // Compiled now: libseccomp cannot be loaded after pivot_root (trap 4).
             ProcessFinisher.DropUnraisableAmbient(process);
-            security = ProcessSecurity.Prepare(process, spec.Linux?.Seccomp, null, RuntimeLog.Warn);
+            // Compiled filters are cached under the root (ROOT/ID/exec.fifo → ROOT/@seccomp; '@' is
+            // not allowed in ids), read now while the host's tree is still ours.
+            var seccompCache = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(boot.ExecFifo!)!)!, "@seccomp");
+            security = ProcessSecurity.Prepare(process, spec.Linux?.Seccomp, null, RuntimeLog.Warn, seccompCache);
             // An O_PATH fd from before pivot_root; reopened through /proc/self/fd to wait for `start` (runc's exec fifo).
             fifo = FdIo.Open(boot.ExecFifo!, Libc.O_PATH);
             Trace($"rootfs setup in {boot.Bundle}", boot);

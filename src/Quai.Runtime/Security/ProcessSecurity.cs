@@ -47,7 +47,7 @@ public sealed class ProcessSecurity : IDisposable
     /// Parses and validates everything (capability names, rlimit names, priorities) and compiles
     /// the seccomp filter; call before pivot_root, so libseccomp is loaded and errors come early.
     /// </summary>
-    public static ProcessSecurity Prepare(Process process, LinuxSeccomp? seccomp, State? listenerState = null, Action<string>? warn = null)
+    public static ProcessSecurity Prepare(Process process, LinuxSeccomp? seccomp, State? listenerState = null, Action<string>? warn = null, string? seccompCacheDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(process);
         var capabilities = CapabilityPlan.From(process.Capabilities, warn);
@@ -60,7 +60,7 @@ public sealed class ProcessSecurity : IDisposable
         {
             ProcessPriority.SchedulerAttributes(process.Scheduler);
         }
-        var program = seccomp is null ? null : SeccompProgram.Compile(seccomp, warn, listenerState);
+        var program = seccomp is null ? null : SeccompProgram.Compile(seccomp, warn, listenerState, seccompCacheDirectory);
         return new ProcessSecurity(process, capabilities, program, warn);
     }
 

@@ -95,7 +95,7 @@ public sealed partial class SeccompProgram
         {
             return;
         }
-        using var notifyFd = new FileDescriptorHandle(LibSeccomp.ThrowIfError(LibSeccomp.SeccompNotifyFd(filter), "seccomp_notify_fd"));
+        using var notifyFd = new FileDescriptorHandle(LibSeccomp.ThrowIfError(LibSeccomp.SeccompNotifyFd(filter!), "seccomp_notify_fd"));
         var control = stackalloc byte[24]; // CMSG_SPACE(sizeof(int)) on LP64
         new Span<byte>(control, 24).Clear();
         var header = (Libc.CmsgHdr*)control;

@@ -30,17 +30,24 @@ namespace Quai.Runtime.Security;
 /// </remarks>
 public sealed partial class SeccompProgram : IDisposable
 {
-    private readonly SeccompFilterHandle filter;
+    // Exactly one of the two: a libseccomp filter, or the BPF program a cache file held.
+    private readonly SeccompFilterHandle? filter;
+    private readonly byte[]? cachedBpf;
     private bool loaded;
+    private bool disposed;
 
-    private SeccompProgram(SeccompFilterHandle filter, uint defaultAction, IReadOnlyList<string> unknownSyscalls, int ruleCount, bool usesNotify)
+    private SeccompProgram(SeccompFilterHandle? filter, byte[]? cachedBpf, uint defaultAction, IReadOnlyList<string> unknownSyscalls, int ruleCount, bool usesNotify)
     {
         this.filter = filter;
+        this.cachedBpf = cachedBpf;
         DefaultAction = defaultAction;
         UnknownSyscalls = unknownSyscalls;
         RuleCount = ruleCount;
         UsesNotify = usesNotify;
     }
+
+    /// <summary>True when the program came from the compiled-filter cache instead of libseccomp.</summary>
+    public bool FromCache => cachedBpf is not null;
 
     /// <summary>The libseccomp default action.</summary>
     public uint DefaultAction { get; }
@@ -62,9 +69,29 @@ public sealed partial class SeccompProgram : IDisposable
     /// <param name="spec">linux.seccomp.</param>
     /// <param name="warn">Receives warnings (skipped architectures and syscalls).</param>
     /// <param name="listenerState">The container state to send to linux.seccomp.listenerPath with the notification fd; required when a listener is configured.</param>
-    public static SeccompProgram Compile(LinuxSeccomp spec, Action<string>? warn = null, State? listenerState = null)
+    /// <param name="cacheDirectory">Where compiled filters are kept (<see cref="SeccompCache"/>); null: no cache.</param>
+    public static SeccompProgram Compile(LinuxSeccomp spec, Action<string>? warn = null, State? listenerState = null, string? cacheDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        var cacheFile = cacheDirectory is not null && SeccompCache.Applies(spec) ? SeccompCache.PathFor(cacheDirectory, spec) : null;
+        if (cacheFile is not null && SeccompCache.TryRead(cacheFile) is { } hit)
+        {
+            if (hit.UnknownSyscalls.Count > 0)
+            {
+                warn?.Invoke($"seccomp: skipped {hit.UnknownSyscalls.Count} syscall name(s) unknown to libseccomp: {string.Join(", ", hit.UnknownSyscalls)}");
+            }
+            return new SeccompProgram(null, hit.Bpf, hit.DefaultAction, hit.UnknownSyscalls, hit.RuleCount, usesNotify: false);
+        }
+        var compiled = CompileWithLibseccomp(spec, warn, listenerState);
+        if (cacheFile is not null)
+        {
+            SeccompCache.TryWrite(cacheFile, new SeccompCache.Entry(compiled.ExportBpf(), compiled.DefaultAction, compiled.RuleCount, compiled.UnknownSyscalls));
+        }
+        return compiled;
+    }
+
+    private static SeccompProgram CompileWithLibseccomp(LinuxSeccomp spec, Action<string>? warn, State? listenerState)
+    {
         LibSeccomp.Preload();
 
         var defaultAction = SeccompMapping.ParseAction(spec.DefaultAction, spec.DefaultErrnoRet, "linux.seccomp.defaultAction");
@@ -132,7 +159,7 @@ public sealed partial class SeccompProgram : IDisposable
                 warn?.Invoke($"seccomp: skipped {unknown.Count} syscall name(s) unknown to libseccomp {LibSeccomp.LibraryVersion}: {string.Join(", ", unknown)}");
             }
 
-            var program = new SeccompProgram(filter, defaultAction, unknown, rules, usesNotify);
+            var program = new SeccompProgram(filter, null, defaultAction, unknown, rules, usesNotify);
             if (!string.IsNullOrEmpty(spec.ListenerPath))
             {
                 program.ConnectListener(spec, listenerState);
@@ -152,12 +179,12 @@ public sealed partial class SeccompProgram : IDisposable
     /// </summary>
     public void Load()
     {
-        ObjectDisposedException.ThrowIf(filter.IsClosed, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (loaded)
         {
             throw new InvalidOperationException("the seccomp filter is already loaded on this thread");
         }
-        var rc = LibSeccomp.SeccompLoad(filter);
+        var rc = cachedBpf is not null ? SeccompCache.Install(cachedBpf) : LibSeccomp.SeccompLoad(filter!);
         if (rc < 0)
         {
             var hint = -rc == Errnos.EACCES || -rc == Errnos.EPERM
@@ -172,11 +199,15 @@ public sealed partial class SeccompProgram : IDisposable
     /// <summary>The compiled classic BPF program (seccomp_export_bpf(3)), for inspection and tests.</summary>
     public byte[] ExportBpf()
     {
-        ObjectDisposedException.ThrowIf(filter.IsClosed, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (cachedBpf is not null)
+        {
+            return [.. cachedBpf];
+        }
         using var memfd = new SafeFileHandle(
             LinuxException.ThrowIfError(Libc.MemfdCreate("quai-seccomp-bpf", Libc.MFD_CLOEXEC), "memfd_create", "quai-seccomp-bpf"),
             ownsHandle: true);
-        LibSeccomp.ThrowIfError(LibSeccomp.SeccompExportBpf(filter, (int)memfd.DangerousGetHandle()), "seccomp_export_bpf");
+        LibSeccomp.ThrowIfError(LibSeccomp.SeccompExportBpf(filter!, (int)memfd.DangerousGetHandle()), "seccomp_export_bpf");
         var bytes = new byte[RandomAccess.GetLength(memfd)];
         var read = 0;
         while (read < bytes.Length)
@@ -194,7 +225,8 @@ public sealed partial class SeccompProgram : IDisposable
     /// <summary>Releases the libseccomp context (a loaded filter stays in the kernel) and any listener socket.</summary>
     public void Dispose()
     {
-        filter.Dispose();
+        disposed = true;
+        filter?.Dispose();
         listener?.Dispose();
     }
 
