@@ -25,17 +25,31 @@ public sealed partial class ContainerService
         {
             throw EngineException.Invalid($"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
         }
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        // The name is reserved now, as moby's name index does, so that parallel creates cannot
+        // both take it (a generated one is drawn again until the reservation succeeds).
+        var generated = string.IsNullOrEmpty(name);
+        name = generated ? NameGenerator.Next(n => !_store.TryReserveName(n, id)) : name!.TrimStart('/');
+        if (!generated && !_store.TryReserveName(name, id))
+        {
+            var other = _store.Find(name)?.Id ?? _store.ReservedBy(name) ?? "";
+            throw EngineException.Conflict($"Conflict. The container name \"/{name}\" is already in use by container \"{other}\". You have to remove (or rename) that container to be able to reuse that name.");
+        }
+        try
+        {
+            return await CreateReservedAsync(id, name, request, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _store.ReleaseName(name, id);
+        }
+    }
+
+    private async Task<ContainerCreateResponse> CreateReservedAsync(string id, string name, ContainerCreateRequest request, CancellationToken ct)
+    {
         var host = request.HostConfig ?? new HostConfig();
         ValidateHostConfig(host);
-        var image = await _images.ResolveForRunAsync(request.Image, ct).ConfigureAwait(false);
-
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        name = string.IsNullOrEmpty(name) ? NameGenerator.Next(_store.NameTaken) : name.TrimStart('/');
-        if (_store.NameTaken(name))
-        {
-            var other = _store.Find(name)!;
-            throw EngineException.Conflict($"Conflict. The container name \"/{name}\" is already in use by container \"{other.Id}\". You have to remove (or rename) that container to be able to reuse that name.");
-        }
+        var image = await _images.ResolveForRunAsync(request.Image!, ct).ConfigureAwait(false);
 
         var config = MergeConfig(request, image.Config.Config, id);
         var command = new List<string>();
@@ -86,7 +100,7 @@ public sealed partial class ContainerService
                 Name = name,
                 Created = DateTimeOffset.UtcNow,
                 Image = image.Id.ToString(),
-                ImageName = request.Image,
+                ImageName = request.Image!,
                 Config = config,
                 HostConfig = host,
                 NetworkingConfig = request.NetworkingConfig,

@@ -14,6 +14,9 @@ internal sealed class ContainerStore
     private readonly Dictionary<string, ContainerRecord> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _byName = new(StringComparer.Ordinal);
 
+    // Names held by creates in progress (name → the new container's id), until Add or ReleaseName.
+    private readonly Dictionary<string, string> _reserved = new(StringComparer.Ordinal);
+
     public ContainerStore(string root)
     {
         _root = root;
@@ -44,10 +47,11 @@ internal sealed class ContainerStore
     {
         lock (_gate)
         {
-            if (_byName.TryGetValue(record.Name, out var other))
+            if (_byName.TryGetValue(record.Name, out var other) || (_reserved.TryGetValue(record.Name, out other) && other != record.Id))
             {
                 throw EngineException.Conflict($"Conflict. The container name \"/{record.Name}\" is already in use by container \"{other}\". You have to remove (or rename) that container to be able to reuse that name.");
             }
+            _reserved.Remove(record.Name);
             _byId[record.Id] = record;
             _byName[record.Name] = record.Id;
         }
@@ -59,7 +63,37 @@ internal sealed class ContainerStore
     {
         lock (_gate)
         {
-            return _byName.ContainsKey(name);
+            return _byName.ContainsKey(name) || _reserved.ContainsKey(name);
+        }
+    }
+
+    /// <summary>Holds <paramref name="name"/> for container <paramref name="id"/> being created; false when taken or held.</summary>
+    public bool TryReserveName(string name, string id)
+    {
+        lock (_gate)
+        {
+            return !_byName.ContainsKey(name) && _reserved.TryAdd(name, id);
+        }
+    }
+
+    /// <summary>The id of the create holding <paramref name="name"/>, or null.</summary>
+    public string? ReservedBy(string name)
+    {
+        lock (_gate)
+        {
+            return _reserved.GetValueOrDefault(name);
+        }
+    }
+
+    /// <summary>Drops the hold of <paramref name="id"/> on <paramref name="name"/> (after Add, or when the create failed).</summary>
+    public void ReleaseName(string name, string id)
+    {
+        lock (_gate)
+        {
+            if (_reserved.TryGetValue(name, out var holder) && holder == id)
+            {
+                _reserved.Remove(name);
+            }
         }
     }
 
@@ -67,7 +101,7 @@ internal sealed class ContainerStore
     {
         lock (_gate)
         {
-            if (_byName.TryGetValue(newName, out var other))
+            if (_byName.TryGetValue(newName, out var other) || _reserved.TryGetValue(newName, out other))
             {
                 throw EngineException.Conflict($"Error when allocating new name: Conflict. The container name \"/{newName}\" is already in use by container \"{other}\". You have to remove (or rename) that container to be able to reuse that name.");
             }
