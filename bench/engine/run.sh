@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # quaid vs Debian's dockerd (20.10 + containerd + runc), side by side in one run, on the same
 # busybox image (imported into both from Debian's busybox-static):
-#   1. `run --rm --network none busybox true`            (hyperfine, interleaved); the same with
+#   1. `run --rm --network none busybox true`            (hyperfine, then alternating run by run); the same with
 #      `quai run --rm` (the AOT CLI) against quaid; the docker CLI's own start-up
 #   2. `ps` with 100 running containers
 #   3. 50 containers started in parallel (`run -d`)
@@ -66,6 +66,17 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$dir/run.json" \
   -n quai "$Q run --rm --network none busybox true" -n docker "$D run --rm --network none busybox true" >/dev/null
 read -r q_run d_run < <(jq -r '[.results[] | .median] | map(. * 1000) | @tsv' "$dir/run.json")
 printf "quai %.1f ms   docker %.1f ms   ratio %s (target <= 0.20)\n" "$q_run" "$d_run" "$(ratio "$q_run" "$d_run")"
+# The same, alternating quaid and dockerd run by run: load drifting on a shared VM hits both alike.
+: > "$dir/interleaved.txt"
+for _ in $(seq "$runs"); do
+  for s in quai docker; do
+    t0=$(date +%s%N); docker -H "unix://$dir/$s.sock" run --rm --network none busybox true >/dev/null; t1=$(date +%s%N)
+    echo "$s $(( (t1 - t0) / 1000 ))" >> "$dir/interleaved.txt"
+  done
+done
+median() { grep "^$1 " "$dir/interleaved.txt" | awk '{print $2}' | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)] / 1000}'; }
+q_i=$(median quai); d_i=$(median docker)
+printf "interleaved: quai %.1f ms   docker %.1f ms   ratio %s (target <= 0.20)\n" "$q_i" "$d_i" "$(ratio "$q_i" "$d_i")"
 if [ -x "$bin/quai" ]; then
   hyperfine -N --warmup 3 --runs "$runs" --export-json "$dir/run-quai.json" \
     -n quai "$bin/quai -H unix://$dir/quai.sock run --rm --network none busybox true" -n docker "$D run --rm --network none busybox true" >/dev/null
