@@ -77,15 +77,26 @@ public sealed class ContainerCreator
                 // happens before the init joins the cgroup: it blocks reading the bootstrap frame,
                 // sent only after cgroup.AddProcess, so every mount, mknod and the user's program
                 // run under the cgroup's limits and device rules.
+                var userNamespace = UserNamespacePlan.For(spec);
+                var stagedRootfs = userNamespace is null ? null : PrepareStaging(dir, spec);
                 pid = InitLauncher.Launch("init", () =>
                 {
-                    EnterNamespaces(spec);
-                    return exe?.ExecPath ?? ReadOnlySelf.Bind(self);
+                    if (userNamespace is null)
+                    {
+                        EnterNamespaces(spec);
+                        return exe?.ExecPath ?? ReadOnlySelf.Bind(self);
+                    }
+                    return EnterForUserNamespace(spec, record.Rootfs, stagedRootfs!, exe, self);
                 }, childEnd.Fd, console?.Fd ?? options.ConsoleSocketFd, options.PreserveFds, () =>
                 {
                     cgroup = CgroupManager.Open(spec.Linux?.CgroupsPath, options.Id, _systemdCgroup);
                     cgroup.Create(DefaultDeviceRules.WithDefaults(spec));
-                });
+                }, userNamespace);
+                if (stagedRootfs is not null)
+                {
+                    // The init builds the rootfs from the staged bind (only its mount namespace has it).
+                    spec.Root!.Path = stagedRootfs;
+                }
             }
             record.CgroupsPath = cgroup!.Path;
             record.CgroupPaths = new Dictionary<string, string>(cgroup.Paths);
@@ -205,6 +216,54 @@ public sealed class ContainerCreator
             RuntimeLog.Debug($"unshare(0x{flags:x})");
             Namespaces.Unshare(flags);
         }
+    }
+
+    /// <summary>
+    /// For a container with a new user namespace, the init becomes root of that namespace (a host
+    /// uid such as 100000) before it builds the rootfs, and may not be able to search the bundle's
+    /// directories (a 0700 parent, as mktemp makes): the launcher thread, still host root, binds
+    /// the rootfs at ROOT/ID/rootfs in the mount namespace the init's is copied from, and ROOT/ID
+    /// becomes searchable (0711) so the init reaches that bind and the exec fifo (0622) by path.
+    /// </summary>
+    private static string PrepareStaging(string stateDir, Spec spec)
+    {
+        var staged = Path.Combine(stateDir, "rootfs");
+        LinuxException.ThrowIfError(Libc.Mkdir(staged, 0x1ED), "mkdir", staged);
+        LinuxException.ThrowIfError(Libc.Chmod(stateDir, 0x1C9), "chmod", stateDir);
+        for (var dir = Path.GetDirectoryName(stateDir); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+        {
+            if ((File.GetUnixFileMode(dir) & UnixFileMode.OtherExecute) == 0)
+            {
+                var hostRoot = UserNamespacePlan.HostRootUid(spec);
+                throw new RuntimeException($"{dir} is not searchable by others, so the container's root (host uid {hostRoot?.ToString(CultureInfo.InvariantCulture) ?? "unmapped"}) cannot reach its rootfs under the state root {Path.GetDirectoryName(stateDir)}: chmod o+x {dir}, or pass another --root");
+            }
+        }
+        return staged;
+    }
+
+    /// <summary>
+    /// On the launcher thread, for a new user namespace: joins the namespaces that have a path (the
+    /// new ones are created by clone, owned by the new user namespace), then unshares a private
+    /// mount namespace for this thread with "/" a slave (nothing reaches the host), where the
+    /// runtime binary gets its read-only bind and the rootfs its staged bind; the init's mount
+    /// namespace is a copy of this one. Returns the executable to run.
+    /// </summary>
+    private static string EnterForUserNamespace(Spec spec, string rootfs, string staged, SealedExecutable? exe, string self)
+    {
+        foreach (var ns in (spec.Linux?.Namespaces ?? []).Where(n => !string.IsNullOrEmpty(n.Path)))
+        {
+            RuntimeLog.Debug($"setns({ns.Path}, {ns.Type})");
+            Namespaces.Join(ns.Path!, Namespaces.FlagOf(ns.Type));
+        }
+        Namespaces.Unshare(Namespaces.CLONE_NEWNS);
+        var executable = exe?.ExecPath ?? ReadOnlySelf.Bind(self);
+        if (exe is not null)
+        {
+            Mounts.SetPropagation("/", MountFlags.MS_SLAVE | MountFlags.MS_REC);
+        }
+        Mounts.Mount(rootfs, staged, null, MountFlags.MS_BIND | MountFlags.MS_REC);
+        RuntimeLog.Debug($"bind {rootfs} at {staged} for the user namespace's init");
+        return executable;
     }
 
     private static FileDescriptorHandle ConnectConsole(string path)

@@ -24,18 +24,27 @@ public static class InitLauncher
     /// namespaces: unshare and setns there act on the launcher thread only) while the launcher
     /// spawns; if it throws, the spawned child is killed and reaped before the exception goes on.
     /// </summary>
-    public static int Launch(SealedExecutable exe, string verb, Action enterNamespaces, int initSocket, int? consoleSocket, int preserveFds, Action? meanwhile = null) =>
+    public static int Launch(SealedExecutable exe, string verb, Action enterNamespaces, int initSocket, int? consoleSocket, int preserveFds, Action? meanwhile = null, UserNamespacePlan? userNamespace = null) =>
         Launch(verb, () =>
         {
             enterNamespaces();
             return exe.ExecPath;
-        }, initSocket, consoleSocket, preserveFds, meanwhile);
+        }, initSocket, consoleSocket, preserveFds, meanwhile, userNamespace);
 
     /// <summary>
     /// As above, but <paramref name="enterNamespacesAndPickExecutable"/> runs on the launcher thread,
     /// after which it returns the path to spawn (see <see cref="ReadOnlySelf"/>).
     /// </summary>
-    public static int Launch(string verb, Func<string> enterNamespacesAndPickExecutable, int initSocket, int? consoleSocket, int preserveFds, Action? meanwhile = null)
+    public static int Launch(string verb, Func<string> enterNamespacesAndPickExecutable, int initSocket, int? consoleSocket, int preserveFds, Action? meanwhile = null) =>
+        Launch(verb, enterNamespacesAndPickExecutable, initSocket, consoleSocket, preserveFds, meanwhile, userNamespace: null);
+
+    /// <summary>
+    /// As above; with <paramref name="userNamespace"/>, the init is cloned into a new user namespace
+    /// together with the namespaces in its flags (which it then owns), its id maps written before
+    /// it runs (<see cref="UserNamespaceSpawn"/>), instead of posix_spawn'ed into the launcher
+    /// thread's namespaces.
+    /// </summary>
+    public static int Launch(string verb, Func<string> enterNamespacesAndPickExecutable, int initSocket, int? consoleSocket, int preserveFds, Action? meanwhile, UserNamespacePlan? userNamespace)
     {
         using var init = FdIo.DupAbove(initSocket, ShuffleBase);
         using var console = consoleSocket is { } c ? FdIo.DupAbove(c, ShuffleBase) : null;
@@ -60,8 +69,27 @@ public static class InitLauncher
             try
             {
                 var executable = enterNamespacesAndPickExecutable();
-                pid = Spawn.Start(executable, ["quai-runtime", verb], env, fds);
-                RuntimeLog.Debug($"posix_spawn {executable} {verb} = pid {pid}");
+                if (userNamespace is null)
+                {
+                    pid = Spawn.Start(executable, ["quai-runtime", verb], env, fds);
+                    RuntimeLog.Debug($"posix_spawn {executable} {verb} = pid {pid}");
+                }
+                else
+                {
+                    // execveat of an fd: the init, already the namespace's root, looks up no host path.
+                    using var exe = FdIo.Open(executable, Libc.O_PATH);
+                    if (userNamespace.JoinPath is { } join)
+                    {
+                        using var userns = FdIo.Open(join, Libc.O_RDONLY);
+                        pid = UserNamespaceSpawn.StartIn(userns.Fd, exe.Fd, ["quai-runtime", verb], env, fds);
+                        RuntimeLog.Debug($"fork + setns({join}) {executable} {verb} = pid {pid}");
+                    }
+                    else
+                    {
+                        pid = UserNamespaceSpawn.Start(userNamespace.CloneFlags, exe.Fd, ["quai-runtime", verb], env, fds, userNamespace.UidMap, userNamespace.GidMap);
+                        RuntimeLog.Debug($"clone(0x{userNamespace.CloneFlags:x}) {executable} {verb} = pid {pid}, uid_map \"{userNamespace.UidMap.TrimEnd()}\"");
+                    }
+                }
             }
             catch (Exception e)
             {

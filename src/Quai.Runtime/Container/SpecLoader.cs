@@ -62,15 +62,17 @@ public static class SpecLoader
             {
                 throw new RuntimeException($"linux.namespaces: unknown namespace type \"{ns.Type}\"");
             }
-            if (ns.Type == NamespaceTypes.User || ns.Type == NamespaceTypes.Time)
+            if (ns.Type == NamespaceTypes.Time)
             {
                 throw new RuntimeException($"{ns.Type} namespaces are not supported by quai-runtime yet: remove the \"{ns.Type}\" entry from linux.namespaces");
             }
+            if (ns.Type == NamespaceTypes.User && !string.IsNullOrEmpty(ns.Path))
+            {
+                // setns(CLONE_NEWUSER) needs a single-threaded caller (setns(2)), which a .NET process never is.
+                throw new RuntimeException($"joining a user namespace by path ({ns.Path}) is not supported by quai-runtime: give the container a new user namespace with linux.uidMappings and gidMappings, or use runc");
+            }
         }
-        if (spec.Linux?.UidMappings is { Count: > 0 } || spec.Linux?.GidMappings is { Count: > 0 })
-        {
-            throw new RuntimeException("user namespaces are not supported by quai-runtime yet: remove linux.uidMappings and gidMappings");
-        }
+        ValidateUserNamespace(spec, namespaces);
         if (!namespaces.Any(n => n.Type == NamespaceTypes.Mount))
         {
             throw new RuntimeException("linux.namespaces must include a \"mount\" namespace: quai-runtime does not build a rootfs in the host's mount namespace");
@@ -78,6 +80,41 @@ public static class SpecLoader
         if (spec.Linux?.IntelRdt is not null)
         {
             throw new RuntimeException("linux.intelRdt is not supported by quai-runtime: remove it from config.json");
+        }
+    }
+
+    /// <summary>
+    /// config-linux.md#user-namespace-mappings: the mappings come with a new user namespace and
+    /// both are given; the namespaces created with it are owned by it, so a mount namespace must be
+    /// new too (one joined by path belongs to another user namespace, where the init has no rights).
+    /// </summary>
+    private static void ValidateUserNamespace(Spec spec, List<LinuxNamespace> namespaces)
+    {
+        var newUser = namespaces.Any(n => n.Type == NamespaceTypes.User && string.IsNullOrEmpty(n.Path));
+        var hasMappings = spec.Linux?.UidMappings is { Count: > 0 } || spec.Linux?.GidMappings is { Count: > 0 };
+        if (!newUser)
+        {
+            if (hasMappings)
+            {
+                throw new RuntimeException("linux.uidMappings/gidMappings are set but linux.namespaces has no \"user\" namespace: add {\"type\": \"user\"} or remove the mappings");
+            }
+            return;
+        }
+        if (spec.Linux?.UidMappings is not { Count: > 0 } || spec.Linux?.GidMappings is not { Count: > 0 })
+        {
+            throw new RuntimeException("a new user namespace needs both linux.uidMappings and linux.gidMappings (e.g. {\"containerID\": 0, \"hostID\": 100000, \"size\": 65536})");
+        }
+        if (spec.Linux.UidMappings.Count > 340 || spec.Linux.GidMappings.Count > 340 || spec.Linux.UidMappings.Concat(spec.Linux.GidMappings).Any(m => m.Size == 0))
+        {
+            throw new RuntimeException("linux.uidMappings/gidMappings: at most 340 ranges, each with a size above 0 (user_namespaces(7))");
+        }
+        if (namespaces.Any(n => n.Type == NamespaceTypes.Mount && !string.IsNullOrEmpty(n.Path)))
+        {
+            throw new RuntimeException("a new user namespace needs a new mount namespace: remove the mount namespace's path");
+        }
+        if (!Linux.UserNamespaceSpawn.Supported)
+        {
+            throw new RuntimeException($"user namespaces are not supported by quai-runtime on {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture} yet (x86-64 only)");
         }
     }
 }

@@ -32,8 +32,8 @@ public static class FeaturesVerb
         MountOptions = [.. MountOptionNames],
         Linux = new LinuxFeatures
         {
-            // user and time namespaces are refused at create (see SpecLoader.Validate).
-            Namespaces = [NamespaceTypes.Cgroup, NamespaceTypes.Ipc, NamespaceTypes.Mount, NamespaceTypes.Network, NamespaceTypes.Pid, NamespaceTypes.Uts],
+            // time namespaces are refused at create, and so is joining a user namespace by path (see SpecLoader.Validate).
+            Namespaces = [NamespaceTypes.Cgroup, NamespaceTypes.Ipc, NamespaceTypes.Mount, NamespaceTypes.Network, NamespaceTypes.Pid, NamespaceTypes.User, NamespaceTypes.Uts],
             Capabilities = [.. CapabilityNames.All],
             Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = false },
             Seccomp = new SeccompFeatures
