@@ -120,8 +120,9 @@ internal static class SeccompCache
             {
                 File.Delete(temporary);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // Not ours to remove (e.g. the init of a user namespace, which may not even list the directory).
             }
         }
     }

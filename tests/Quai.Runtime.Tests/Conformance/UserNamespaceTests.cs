@@ -52,6 +52,32 @@ public sealed class UserNamespaceTests
 
     [Theory]
     [MemberData(nameof(Runtimes.All), MemberType = typeof(Runtimes))]
+    public void A_seccomp_filter_applies_in_a_user_namespace(string runtime)
+    {
+        // quai-runtime caches compiled filters under the state root (ROOT/@seccomp, 0700, made by the
+        // first container below); the init of the second, the mapped root, can neither read nor
+        // write there, which must cost only the cache (the runtime-tools linux_uid_mappings case).
+        using var c = new ConformanceContainer(runtime, "sh", "-c", "mkdir /tmp/x 2>/dev/null && echo made || echo refused");
+        MakeSearchable(c.StateRoot);
+        c.Spec.Linux!.Seccomp = new LinuxSeccomp
+        {
+            DefaultAction = "SCMP_ACT_ALLOW",
+            Syscalls = [new LinuxSyscall { Names = ["mkdir", "mkdirat"], Action = "SCMP_ACT_ERRNO", ErrnoRet = 1 }],
+        };
+        c.WriteConfig();
+        var host = c.Run();
+        Assert.True(host.ExitCode == 0, host.ToString());
+        Assert.Equal("refused\n", host.Stdout);
+
+        Map(c.Spec);
+        c.WriteConfig();
+        var mapped = c.Run();
+        Assert.True(mapped.ExitCode == 0, mapped.ToString());
+        Assert.Equal("refused\n", mapped.Stdout);
+    }
+
+    [Theory]
+    [MemberData(nameof(Runtimes.All), MemberType = typeof(Runtimes))]
     public void Exec_joins_the_container_user_namespace(string runtime)
     {
         using var c = MappedContainer(runtime, "sleep", "30");
