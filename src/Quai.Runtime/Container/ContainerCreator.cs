@@ -55,6 +55,8 @@ public sealed class ContainerCreator
         try
         {
             File.Copy(Path.Combine(bundle, "config.json"), Path.Combine(dir, "config.json"));
+            // The process's env may hold secrets, and ROOT/ID may become searchable (PrepareStaging).
+            File.SetUnixFileMode(Path.Combine(dir, "config.json"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
             _store.Save(record);
             var fifo = _store.FifoOf(options.Id);
             // 0622: the init may run as any user by the time it opens the fifo for writing.

@@ -107,7 +107,12 @@ public sealed class StateStore
     public static void WriteAtomic(string path, ReadOnlySpan<byte> data)
     {
         var tmp = path + ".tmp";
-        File.WriteAllBytes(tmp, data.ToArray());
+        // 0600: ROOT/ID is searchable (0711) for a container with a user namespace, and the state
+        // names the bundle and annotations; only root reads it.
+        using (var stream = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+        {
+            stream.Write(data);
+        }
         File.Move(tmp, path, overwrite: true);
     }
 }

@@ -54,7 +54,8 @@ public class DefaultSpecTests
         var features = Quai.Runtime.Cli.Verbs.FeaturesVerb.Build();
         Assert.Contains("startContainer", features.Hooks!);
         Assert.Contains("pid", features.Linux!.Namespaces!);
-        Assert.DoesNotContain("user", features.Linux.Namespaces!);
+        Assert.Contains("user", features.Linux.Namespaces!);
+        Assert.DoesNotContain("time", features.Linux.Namespaces!);
         Assert.True(features.Linux.Cgroup!.V1);
         Assert.Contains("CAP_SYS_ADMIN", features.Linux.Capabilities!);
     }
