@@ -38,6 +38,9 @@ internal static class SeccompCache
     /// <summary>True when <paramref name="spec"/> is cacheable: no flags, no listener, no notify rule.</summary>
     public static bool Applies(LinuxSeccomp spec) =>
         spec.Flags is not { Count: > 0 }
+        // The binary is part of the key: no cache when it cannot be named (the init of a container
+        // whose mount namespace is joined by path runs from a sealed memfd copy).
+        && !string.IsNullOrEmpty(Environment.ProcessPath) && File.Exists(Environment.ProcessPath)
         && string.IsNullOrEmpty(spec.ListenerPath)
         && spec.Syscalls?.Any(s => s.Action == "SCMP_ACT_NOTIFY") != true;
 
