@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using Quai.Linux.Interop;
 using Quai.Linux.Seccomp;
@@ -15,9 +14,12 @@ namespace Quai.Runtime.Security;
 /// saved classic BPF with seccomp(2) costs nothing measurable. crun keeps such a cache too.
 /// </summary>
 /// <remarks>
-/// <para>The key is a SHA-256 of linux.seccomp as serialised, the libseccomp version, the
-/// architecture and the runtime binary's identity (path, size, mtime): any of them changing
-/// makes a new entry. Only filters libseccomp would load with no attribute beyond ours are
+/// <para>The key is linux.seccomp as serialised, the libseccomp version, the architecture and
+/// the runtime binary's identity (path, size, mtime): any of them changing makes a new entry.
+/// The file is named by a 64-bit FNV-1a of the key, and holds the key itself, compared byte for
+/// byte on every read: a colliding profile is a miss, never another profile's filter. (A SHA-256
+/// name would load OpenSSL into every create: ~2 ms of dlopen, relocations and initialisation,
+/// measured with perf, for a hash that needs no collision resistance once the key is compared.) Only filters libseccomp would load with no attribute beyond ours are
 /// cached (no linux.seccomp.flags, no listener, no SCMP_ACT_NOTIFY), so installing the saved
 /// program with seccomp(SECCOMP_SET_MODE_FILTER, 0) is what seccomp_load(3) would do: the BPF is
 /// the one seccomp_export_bpf(3) wrote for the same filter.</para>
@@ -30,7 +32,7 @@ internal static class SeccompCache
     /// <summary>Entries kept before the oldest are removed.</summary>
     public const int MaxEntries = 64;
 
-    private static readonly byte[] Magic = "QSBPF1\n"u8.ToArray();
+    private static readonly byte[] Magic = "QSBPF2\n"u8.ToArray();
 
     /// <summary>A cached filter: the BPF program and what the compile reported.</summary>
     public sealed record Entry(byte[] Bpf, uint DefaultAction, int RuleCount, IReadOnlyList<string> UnknownSyscalls);
@@ -44,38 +46,52 @@ internal static class SeccompCache
         && string.IsNullOrEmpty(spec.ListenerPath)
         && spec.Syscalls?.Any(s => s.Action == "SCMP_ACT_NOTIFY") != true;
 
-    /// <summary>The cache file for <paramref name="spec"/> under <paramref name="directory"/>.</summary>
-    public static string PathFor(string directory, LinuxSeccomp spec)
+    /// <summary>Where a filter is cached and the key it is cached under.</summary>
+    public sealed record Key(string Path, byte[] Identity);
+
+    /// <summary>The cache key of <paramref name="spec"/> under <paramref name="directory"/>.</summary>
+    public static Key KeyFor(string directory, LinuxSeccomp spec)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Store.RuntimeRecordJson.ToBytes(w => SpecJson.Write(w, spec)));
         var exe = Environment.ProcessPath ?? "";
         var info = new FileInfo(exe);
         var identity = $"\n{LibSeccomp.LibraryVersion}\n{RuntimeInformation.ProcessArchitecture}\n{exe}\n{(info.Exists ? info.Length : 0)}\n{(info.Exists ? info.LastWriteTimeUtc.Ticks : 0)}";
-        hash.AppendData(Encoding.UTF8.GetBytes(identity));
-        return Path.Combine(directory, Convert.ToHexStringLower(hash.GetHashAndReset()) + ".bpf");
+        byte[] key = [.. Store.RuntimeRecordJson.ToBytes(w => SpecJson.Write(w, spec)), .. Encoding.UTF8.GetBytes(identity)];
+        // FNV-1a, 64 bits (http://www.isthe.com/chongo/tech/comp/fnv/): only the file name.
+        var hash = 14695981039346656037UL;
+        foreach (var b in key)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+        return new Key(Path.Combine(directory, hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + ".bpf"), key);
     }
 
-    /// <summary>The entry at <paramref name="path"/>, or null when absent or unreadable.</summary>
-    public static Entry? TryRead(string path)
+    /// <summary>The entry for <paramref name="key"/>, or null when absent, unreadable or another key's.</summary>
+    public static Entry? TryRead(Key key)
     {
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = File.ReadAllBytes(key.Path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
-        // Magic, then u32 default action, i32 rule count, i32 length of the unknown names (UTF-8,
-        // comma-separated), the names, then the BPF program (8-byte sock_filter instructions).
-        var header = Magic.Length + 12;
-        if (bytes.Length < header || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        // Magic, i32 key length, the key, then u32 default action, i32 rule count, i32 length of
+        // the unknown names (UTF-8, comma-separated), the names, then the BPF program (8-byte
+        // sock_filter instructions).
+        if (bytes.Length < Magic.Length + 4 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
         {
             return null;
         }
-        var span = bytes.AsSpan(Magic.Length);
+        var keyLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length));
+        var start = Magic.Length + 4;
+        if (keyLength != key.Identity.Length || bytes.Length < start + keyLength + 12 || !bytes.AsSpan(start, keyLength).SequenceEqual(key.Identity))
+        {
+            return null;
+        }
+        var span = bytes.AsSpan(start + keyLength);
+        var header = start + keyLength + 12;
         var defaultAction = BinaryPrimitives.ReadUInt32LittleEndian(span);
         var rules = BinaryPrimitives.ReadInt32LittleEndian(span[4..]);
         var namesLength = BinaryPrimitives.ReadInt32LittleEndian(span[8..]);
@@ -92,18 +108,21 @@ internal static class SeccompCache
         return new Entry(bpf, defaultAction, rules, names.Length == 0 ? [] : names.Split(','));
     }
 
-    /// <summary>Saves <paramref name="entry"/> at <paramref name="path"/>; a failure only costs the next create a compile.</summary>
-    public static void TryWrite(string path, Entry entry)
+    /// <summary>Saves <paramref name="entry"/> at <paramref name="key"/>.Path; a failure only costs the next create a compile.</summary>
+    public static void TryWrite(Key key, Entry entry)
     {
+        var path = key.Path;
         var directory = Path.GetDirectoryName(path)!;
         var temporary = $"{path}.tmp-{Environment.ProcessId}";
         try
         {
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var names = Encoding.UTF8.GetBytes(string.Join(',', entry.UnknownSyscalls));
-            var bytes = new byte[Magic.Length + 12 + names.Length + entry.Bpf.Length];
+            var bytes = new byte[Magic.Length + 4 + key.Identity.Length + 12 + names.Length + entry.Bpf.Length];
             Magic.CopyTo(bytes, 0);
-            var span = bytes.AsSpan(Magic.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(Magic.Length), key.Identity.Length);
+            key.Identity.CopyTo(bytes, Magic.Length + 4);
+            var span = bytes.AsSpan(Magic.Length + 4 + key.Identity.Length);
             BinaryPrimitives.WriteUInt32LittleEndian(span, entry.DefaultAction);
             BinaryPrimitives.WriteInt32LittleEndian(span[4..], entry.RuleCount);
             BinaryPrimitives.WriteInt32LittleEndian(span[8..], names.Length);

@@ -73,8 +73,8 @@ public sealed partial class SeccompProgram : IDisposable
     public static SeccompProgram Compile(LinuxSeccomp spec, Action<string>? warn = null, State? listenerState = null, string? cacheDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var cacheFile = cacheDirectory is not null && SeccompCache.Applies(spec) ? SeccompCache.PathFor(cacheDirectory, spec) : null;
-        if (cacheFile is not null && SeccompCache.TryRead(cacheFile) is { } hit)
+        var cacheKey = cacheDirectory is not null && SeccompCache.Applies(spec) ? SeccompCache.KeyFor(cacheDirectory, spec) : null;
+        if (cacheKey is not null && SeccompCache.TryRead(cacheKey) is { } hit)
         {
             if (hit.UnknownSyscalls.Count > 0)
             {
@@ -83,9 +83,9 @@ public sealed partial class SeccompProgram : IDisposable
             return new SeccompProgram(null, hit.Bpf, hit.DefaultAction, hit.UnknownSyscalls, hit.RuleCount, usesNotify: false);
         }
         var compiled = CompileWithLibseccomp(spec, warn, listenerState);
-        if (cacheFile is not null)
+        if (cacheKey is not null)
         {
-            SeccompCache.TryWrite(cacheFile, new SeccompCache.Entry(compiled.ExportBpf(), compiled.DefaultAction, compiled.RuleCount, compiled.UnknownSyscalls));
+            SeccompCache.TryWrite(cacheKey, new SeccompCache.Entry(compiled.ExportBpf(), compiled.DefaultAction, compiled.RuleCount, compiled.UnknownSyscalls));
         }
         return compiled;
     }
