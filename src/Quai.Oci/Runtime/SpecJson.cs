@@ -31,7 +31,7 @@ public static partial class SpecJson
     public static byte[] Serialize(Spec spec)
     {
         var buffer = new ArrayBufferWriter<byte>(8192);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = MinimalJsonEncoder.Instance }))
         {
             Write(w, spec);
         }

@@ -27,7 +27,8 @@ public static partial class RuntimeRecordJson
     public static byte[] ToBytes(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer))
+        // MinimalJsonEncoder: the default encoder costs ~0.5 ms to build in every process.
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Oci.MinimalJsonEncoder.Instance }))
         {
             write(w);
         }
