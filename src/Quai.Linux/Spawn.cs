@@ -83,6 +83,24 @@ public static unsafe class Spawn
         }
     }
 
+    /// <summary>Kills and reaps a child this process spawned (cleanup after a failed start); ignores one already reaped.</summary>
+    public static void KillAndReap(int pid)
+    {
+        if (pid <= 0)
+        {
+            return;
+        }
+        ProcessInfo.Signal(pid, Signals.SIGKILL);
+        try
+        {
+            Wait(pid);
+        }
+        catch (LinuxException e) when (e.Errno == Errnos.ECHILD)
+        {
+            // Reaped already.
+        }
+    }
+
     /// <summary>waitpid(2) with WNOHANG: the status if the child has exited, null if it still runs.</summary>
     public static WaitStatus? TryWait(int pid)
     {

@@ -225,18 +225,7 @@ public static unsafe class UserNamespaceSpawn
         }
         catch
         {
-            if (pid > 0)
-            {
-                ProcessInfo.Signal(pid, Signals.SIGKILL);
-                try
-                {
-                    Spawn.Wait(pid);
-                }
-                catch (LinuxException)
-                {
-                    // Reaped already.
-                }
-            }
+            Spawn.KillAndReap(pid);
             throw;
         }
         finally

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Quai.Runtime;
@@ -66,7 +65,7 @@ public static class RuntimeLog
         return $"time=\"{stamp}\" level={level} msg={Quote(message)}";
     }
 
-    private static string Quote(string s) => JsonEncodedText.Encode(s, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value is var e ? $"\"{e}\"" : "";
+    private static string Quote(string s) => JsonEncodedText.Encode(s, Oci.MinimalJsonEncoder.Instance).Value is var e ? $"\"{e}\"" : "";
 
     private static void Append(string level, string message)
     {

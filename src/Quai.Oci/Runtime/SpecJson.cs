@@ -27,7 +27,7 @@ public static partial class SpecJson
     /// <summary>Parses a resources document (`update --resources`).</summary>
     public static LinuxResources ParseResources(ReadOnlySpan<byte> json) => Parse(json, static (ref Utf8JsonReader r) => ReadLinuxResources(ref r));
 
-    /// <summary>The compact UTF-8 JSON of <paramref name="spec"/>, as OciJsonContext writes it.</summary>
+    /// <summary>The compact UTF-8 JSON of <paramref name="spec"/>, as OciJsonContext writes it with <see cref="MinimalJsonEncoder"/>.</summary>
     public static byte[] Serialize(Spec spec)
     {
         var buffer = new ArrayBufferWriter<byte>(8192);

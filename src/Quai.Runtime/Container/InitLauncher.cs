@@ -77,7 +77,10 @@ public static class InitLauncher
                 else
                 {
                     // execveat of an fd: the init, already the namespace's root, looks up no host path.
-                    using var exe = FdIo.Open(executable, Libc.O_PATH);
+                    // Above the dup2 targets (3, 4, …), like the fds they come from: the routine
+                    // dup2s before execveat, which must still find the executable's fd.
+                    using var opened = FdIo.Open(executable, Libc.O_PATH);
+                    using var exe = FdIo.DupAbove(opened.Fd, ShuffleBase);
                     if (userNamespace.JoinPath is { } join)
                     {
                         using var userns = FdIo.Open(join, Libc.O_RDONLY);
@@ -120,22 +123,7 @@ public static class InitLauncher
     }
 
     /// <summary>Kills and reaps a child the runtime spawned (cleanup after a failed create or exec).</summary>
-    public static void KillAndReap(int pid)
-    {
-        if (pid <= 0)
-        {
-            return;
-        }
-        ProcessInfo.Signal(pid, Signals.SIGKILL);
-        try
-        {
-            Spawn.Wait(pid);
-        }
-        catch (LinuxException e) when (e.Errno == Errnos.ECHILD)
-        {
-            // Reaped already.
-        }
-    }
+    public static void KillAndReap(int pid) => Spawn.KillAndReap(pid);
 
     /// <summary>
     /// The fds from 3 the container process keeps: --preserve-fds, or more when the caller was

@@ -40,21 +40,26 @@ internal static class SeccompCache
     /// <summary>True when <paramref name="spec"/> is cacheable: no flags, no listener, no notify rule.</summary>
     public static bool Applies(LinuxSeccomp spec) =>
         spec.Flags is not { Count: > 0 }
-        // The binary is part of the key: no cache when it cannot be named (the init of a container
-        // whose mount namespace is joined by path runs from a sealed memfd copy).
-        && !string.IsNullOrEmpty(Environment.ProcessPath) && File.Exists(Environment.ProcessPath)
         && string.IsNullOrEmpty(spec.ListenerPath)
         && spec.Syscalls?.Any(s => s.Action == "SCMP_ACT_NOTIFY") != true;
 
     /// <summary>Where a filter is cached and the key it is cached under.</summary>
     public sealed record Key(string Path, byte[] Identity);
 
-    /// <summary>The cache key of <paramref name="spec"/> under <paramref name="directory"/>.</summary>
-    public static Key KeyFor(string directory, LinuxSeccomp spec)
+    /// <summary>
+    /// The cache key of <paramref name="spec"/> under <paramref name="directory"/>, or null when the
+    /// runtime binary, part of the key, cannot be named (the init of a container whose mount
+    /// namespace is joined by path runs from a sealed memfd copy).
+    /// </summary>
+    public static Key? KeyFor(string directory, LinuxSeccomp spec)
     {
-        var exe = Environment.ProcessPath ?? "";
-        var info = new FileInfo(exe);
-        var identity = $"\n{LibSeccomp.LibraryVersion}\n{RuntimeInformation.ProcessArchitecture}\n{exe}\n{(info.Exists ? info.Length : 0)}\n{(info.Exists ? info.LastWriteTimeUtc.Ticks : 0)}";
+        var exe = Environment.ProcessPath;
+        var info = string.IsNullOrEmpty(exe) ? null : new FileInfo(exe);
+        if (info is not { Exists: true })
+        {
+            return null;
+        }
+        var identity = $"\n{LibSeccomp.LibraryVersion}\n{RuntimeInformation.ProcessArchitecture}\n{exe}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}";
         byte[] key = [.. Store.RuntimeRecordJson.ToBytes(w => SpecJson.Write(w, spec)), .. Encoding.UTF8.GetBytes(identity)];
         // FNV-1a, 64 bits (http://www.isthe.com/chongo/tech/comp/fnv/): only the file name.
         var hash = 14695981039346656037UL;

@@ -13,15 +13,19 @@ public sealed class SeccompCacheTests
         Syscalls = [new LinuxSyscall { Names = [denied], Action = "SCMP_ACT_ERRNO", ErrnoRet = 1 }],
     };
 
+    // The test host (dotnet) is a named binary, so there is always a key.
+    private static SeccompCache.Key KeyOf(string directory, LinuxSeccomp profile) =>
+        SeccompCache.KeyFor(directory, profile) ?? throw new InvalidOperationException("no cache key: Environment.ProcessPath is unknown");
+
     [Fact]
     public void A_saved_entry_reads_back_under_its_key()
     {
         using var dir = new TempDir("quai-seccache");
-        var key = SeccompCache.KeyFor(dir.Path, Profile("mkdir"));
+        var key = KeyOf(dir.Path, Profile("mkdir"));
         var entry = new SeccompCache.Entry([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], 0x7fff0000, 1, ["no_such_call"]);
         SeccompCache.TryWrite(key, entry);
 
-        var hit = SeccompCache.TryRead(SeccompCache.KeyFor(dir.Path, Profile("mkdir")));
+        var hit = SeccompCache.TryRead(KeyOf(dir.Path, Profile("mkdir")));
         Assert.NotNull(hit);
         Assert.Equal(entry.Bpf, hit.Bpf);
         Assert.Equal(entry.DefaultAction, hit.DefaultAction);
@@ -34,9 +38,9 @@ public sealed class SeccompCacheTests
     {
         // The file name is a 64-bit non-cryptographic hash; the key inside the file is what decides.
         using var dir = new TempDir("quai-seccache");
-        var saved = SeccompCache.KeyFor(dir.Path, Profile("mkdir"));
+        var saved = KeyOf(dir.Path, Profile("mkdir"));
         SeccompCache.TryWrite(saved, new SeccompCache.Entry(new byte[16], 0x7fff0000, 1, []));
-        var other = SeccompCache.KeyFor(dir.Path, Profile("rmdir"));
+        var other = KeyOf(dir.Path, Profile("rmdir"));
         Assert.NotEqual(saved.Identity, other.Identity);
 
         var colliding = new SeccompCache.Key(saved.Path, other.Identity);
@@ -48,7 +52,7 @@ public sealed class SeccompCacheTests
     public void A_damaged_entry_reads_as_a_miss()
     {
         using var dir = new TempDir("quai-seccache");
-        var key = SeccompCache.KeyFor(dir.Path, Profile("mkdir"));
+        var key = KeyOf(dir.Path, Profile("mkdir"));
         SeccompCache.TryWrite(key, new SeccompCache.Entry(new byte[16], 0x7fff0000, 1, []));
         var bytes = File.ReadAllBytes(key.Path);
         File.WriteAllBytes(key.Path, bytes[..^3]);
