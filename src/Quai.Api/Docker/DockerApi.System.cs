@@ -200,11 +200,21 @@ public sealed partial class DockerApi
         ctx.Response.Headers["Content-Type"] = "application/json";
         await ctx.Response.StartAsync(ctx.RequestAborted).ConfigureAwait(false);
         await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
+        // An `until` already past can only match the history the subscription holds now: send it
+        // and end. (Cancelling the read at once instead raced the history out: the token could fire
+        // before the first event was read, and `docker events --until <now>` printed nothing.)
+        if (until is { } past && past <= DateTimeOffset.UtcNow)
+        {
+            while (subscription.Reader.TryRead(out var e) && e.Time <= past.ToUnixTimeSeconds())
+            {
+                await SendAsync(e, ctx.RequestAborted).ConfigureAwait(false);
+            }
+            return;
+        }
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         if (until is { } u)
         {
-            var delay = u - DateTimeOffset.UtcNow;
-            cts.CancelAfter(delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+            cts.CancelAfter(u - DateTimeOffset.UtcNow);
         }
         try
         {
@@ -214,19 +224,24 @@ public sealed partial class DockerApi
                 {
                     break;
                 }
-                if (!EventMatches(e, filters))
-                {
-                    continue;
-                }
-                var bytes = JsonSerializer.SerializeToUtf8Bytes(e, ApiJsonContext.Default.EventMessage);
-                await ctx.Response.Body.WriteAsync(bytes, cts.Token).ConfigureAwait(false);
-                await ctx.Response.Body.WriteAsync("\n"u8.ToArray(), cts.Token).ConfigureAwait(false);
-                await ctx.Response.Body.FlushAsync(cts.Token).ConfigureAwait(false);
+                await SendAsync(e, cts.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
             // The client left, or `until` passed.
+        }
+
+        async Task SendAsync(EventMessage e, CancellationToken ct)
+        {
+            if (!EventMatches(e, filters))
+            {
+                return;
+            }
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(e, ApiJsonContext.Default.EventMessage);
+            await ctx.Response.Body.WriteAsync(bytes, ct).ConfigureAwait(false);
+            await ctx.Response.Body.WriteAsync("\n"u8.ToArray(), ct).ConfigureAwait(false);
+            await ctx.Response.Body.FlushAsync(ct).ConfigureAwait(false);
         }
     }
 
