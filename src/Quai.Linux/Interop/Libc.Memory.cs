@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Quai.Linux.Interop;
 
-// Anonymous memory for the machine-code routine of UserNamespaceSpawn.
+// Anonymous memory for the machine-code routine of CloneSpawn.
 public static unsafe partial class Libc
 {
     public const int PROT_READ = 0x1;

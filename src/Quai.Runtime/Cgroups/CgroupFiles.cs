@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Quai.Linux;
+using Quai.Linux.Interop;
 
 namespace Quai.Runtime.Cgroups;
 
@@ -32,6 +33,20 @@ internal static class CgroupFiles
         catch (UnauthorizedAccessException e)
         {
             throw new CgroupException($"cannot write \"{value}\" to {path}: permission denied (cgroups need root or a delegated cgroup)", e);
+        }
+    }
+
+    /// <summary>Opens a cgroup file for writing (O_WRONLY, close-on-exec), for a write that must not depend on the path later.</summary>
+    public static FileDescriptorHandle OpenForWrite(string dir, string file)
+    {
+        var path = System.IO.Path.Combine(dir, file);
+        try
+        {
+            return FdIo.Open(path, Libc.O_WRONLY);
+        }
+        catch (LinuxException e)
+        {
+            throw new CgroupException($"cannot open {path} for writing: {e.Message}", e);
         }
     }
 

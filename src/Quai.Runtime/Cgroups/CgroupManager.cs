@@ -92,7 +92,7 @@ public static class CgroupManager
                 continue;
             }
             var mapped = Mapped(mount, environment);
-            hierarchies.Add(new V1Hierarchy(mount.Controllers, mapped.MountPoint, path, mapped.DirectoryOf(path)));
+            hierarchies.Add(new V1Hierarchy(mount.Controllers, mapped.MountPoint, path, mapped.DirectoryOf(path), mapped));
         }
         V2Manager? unified = null;
         if (layout == CgroupLayout.Hybrid && pathFor(unifiedMount!) is { } unifiedPath)

@@ -28,6 +28,22 @@ public interface ICgroupManager
     /// <summary>Moves <paramref name="pid"/> into the cgroup in every hierarchy (cgroup.procs), the unified one too in hybrid.</summary>
     void AddProcess(int pid);
 
+    /// <summary>
+    /// Lets the calling thread spawn a process straight into this cgroup (created already), instead
+    /// of moving the process in after (<see cref="AddProcess"/>): moves the thread alone into the v1
+    /// hierarchies (0 written to "tasks"), so that its child is born in them, and opens the cgroup2
+    /// directory for clone3's CLONE_INTO_CGROUP. Neither takes the kernel's global
+    /// cgroup_threadgroup_rwsem (a thread that moves itself is exempt since Linux 6.0), whose write
+    /// side (any pid written to cgroup.procs or tasks) waits for an RCU grace period: 8-16 ms per
+    /// container on a 2-core VM, the longest step of a create. Spawn, then dispose the scope, which
+    /// moves the thread back; a child that clone3 could not place in cgroup2 goes there with
+    /// <see cref="AddProcessToCgroup2"/>.
+    /// </summary>
+    CgroupSpawnScope EnterForSpawn();
+
+    /// <summary>Moves <paramref name="pid"/> into the cgroup2 hierarchy only (a child born in the v1 ones); nothing without one.</summary>
+    void AddProcessToCgroup2(int pid);
+
     /// <summary>Applies new limits to an existing cgroup (<c>runc update</c>).</summary>
     void Update(LinuxResources resources);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Quai.Linux.Interop;
 using Quai.Oci.Runtime;
 
 namespace Quai.Runtime.Cgroups;
@@ -73,6 +74,38 @@ internal sealed partial class V1Manager : ICgroupManager
         }
         unified?.AddProcess(pid);
     }
+
+    public CgroupSpawnScope EnterForSpawn()
+    {
+        // The thread's own cgroups, to go back to: opened now, since the thread may enter other
+        // mount or cgroup namespaces before it spawns.
+        var self = CgroupManager.ParseSelfCgroup(File.ReadAllText("/proc/thread-self/cgroup"));
+        var homes = new List<FileDescriptorHandle>();
+        FileDescriptorHandle? cgroup2 = null;
+        try
+        {
+            foreach (var h in hierarchies)
+            {
+                var own = h.Controllers.Select(c => self.GetValueOrDefault(c)).FirstOrDefault(p => p is not null);
+                var home = own is null ? null : CgroupFiles.OpenForWrite(h.Mount.DirectoryOf(own), "tasks");
+                CgroupFiles.Write(h.Directory, "tasks", "0");
+                CgroupLog.Wrote(environment.Logger, System.IO.Path.Combine(h.Directory, "tasks"), "0 (the spawning thread)");
+                if (home is not null)
+                {
+                    homes.Add(home);
+                }
+            }
+            cgroup2 = unified?.OpenDirectory();
+            return new CgroupSpawnScope(homes, cgroup2);
+        }
+        catch
+        {
+            new CgroupSpawnScope(homes, cgroup2).Dispose();
+            throw;
+        }
+    }
+
+    public void AddProcessToCgroup2(int pid) => unified?.AddProcess(pid);
 
     public void Update(LinuxResources resources)
     {

@@ -59,6 +59,23 @@ internal sealed partial class V2Manager : ICgroupManager
 
     public void AddProcess(int pid) => WriteFile("cgroup.procs", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    public CgroupSpawnScope EnterForSpawn() => new([], OpenDirectory());
+
+    public void AddProcessToCgroup2(int pid) => AddProcess(pid);
+
+    /// <summary>The cgroup's directory, opened for CLONE_INTO_CGROUP.</summary>
+    public FileDescriptorHandle OpenDirectory()
+    {
+        try
+        {
+            return FdIo.Open(Directory, Libc.O_RDONLY | Libc.O_DIRECTORY);
+        }
+        catch (LinuxException e)
+        {
+            throw new CgroupException($"cannot open the cgroup {Directory}: {e.Message}", e);
+        }
+    }
+
     public void Update(LinuxResources resources)
     {
         ArgumentNullException.ThrowIfNull(resources);

@@ -73,12 +73,14 @@ public sealed class ContainerCreator
             using var console = options.ConsoleSocket is { } socketPath ? ConnectConsole(socketPath) : null;
             using (childEnd)
             {
-                // The cgroup is created and configured on this thread while the launcher thread
-                // unshares and spawns the init, and while the init's runtime starts up, as runc
-                // applies its cgroup manager to an already started init. Nothing container-related
-                // happens before the init joins the cgroup: it blocks reading the bootstrap frame,
-                // sent only after cgroup.AddProcess, so every mount, mknod and the user's program
-                // run under the cgroup's limits and device rules.
+                // The init is born in its cgroup (InitLauncher, ICgroupManager.EnterForSpawn), which
+                // therefore exists first; its limits and device rules are written while the init's
+                // runtime starts up, as runc sets them on an init it has already moved in. Nothing
+                // container-related happens before that: the init blocks reading the bootstrap
+                // frame, sent only after Update, so every mount, mknod and the user's program run
+                // under the cgroup's limits and device rules.
+                cgroup = CgroupManager.Open(spec.Linux?.CgroupsPath, options.Id, _systemdCgroup);
+                cgroup.Create(null);
                 var userNamespace = UserNamespacePlan.For(spec);
                 var stagedRootfs = userNamespace is null ? null : PrepareStaging(dir, spec);
                 pid = InitLauncher.Launch("init", () =>
@@ -89,21 +91,20 @@ public sealed class ContainerCreator
                         return exe?.ExecPath ?? ReadOnlySelf.Bind(self);
                     }
                     return EnterForUserNamespace(spec, record.Rootfs, stagedRootfs!, exe, self);
-                }, childEnd.Fd, console?.Fd ?? options.ConsoleSocketFd, options.PreserveFds, () =>
-                {
-                    cgroup = CgroupManager.Open(spec.Linux?.CgroupsPath, options.Id, _systemdCgroup);
-                    cgroup.Create(DefaultDeviceRules.WithDefaults(spec));
-                }, userNamespace);
+                }, childEnd.Fd, console?.Fd ?? options.ConsoleSocketFd, options.PreserveFds, cgroup, userNamespace);
                 if (stagedRootfs is not null)
                 {
                     // The init builds the rootfs from the staged bind (only its mount namespace has it).
                     spec.Root!.Path = stagedRootfs;
                 }
             }
-            record.CgroupsPath = cgroup!.Path;
+            record.CgroupsPath = cgroup.Path;
             record.CgroupPaths = new Dictionary<string, string>(cgroup.Paths);
             record.SystemdCgroup = _systemdCgroup;
-            cgroup.AddProcess(pid);
+            if (DefaultDeviceRules.WithDefaults(spec) is { } resources)
+            {
+                cgroup.Update(resources);
+            }
             record.Pid = pid;
             record.InitStartTime = ProcessInfo.ReadStat(pid)?.StartTime ?? throw new RuntimeException($"the container's init (pid {pid}) exited right after it was started");
             _store.Save(record);

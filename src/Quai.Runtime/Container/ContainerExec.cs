@@ -53,14 +53,13 @@ public static class ContainerExec
                     RuntimeLog.Debug($"setns({nsPath})");
                     Namespaces.Join(nsPath, Namespaces.FlagOf(type));
                 }
-            }, childEnd.Fd, console?.Fd ?? options.ConsoleSocketFd, options.PreserveFds,
+            }, childEnd.Fd, console?.Fd ?? options.ConsoleSocketFd, options.PreserveFds, cgroup,
             // In a container with its own user namespace, exec-init joins it (then the mount
             // namespace, which that user namespace owns) and runs as its root.
             userNamespace: types.Contains(NamespaceTypes.User) ? UserNamespacePlan.Join($"/proc/{initPid}/ns/user") : null);
         }
         try
         {
-            cgroup.AddProcess(pid);
             var boot = new InitBootstrap
             {
                 Spec = spec,

@@ -112,7 +112,7 @@ public static class SpecLoader
         {
             throw new RuntimeException("a new user namespace needs a new mount namespace: remove the mount namespace's path");
         }
-        if (!Linux.UserNamespaceSpawn.Supported)
+        if (!Linux.CloneSpawn.Supported)
         {
             throw new RuntimeException($"user namespaces are not supported by quai-runtime on {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture} yet (x86-64 only)");
         }

@@ -31,8 +31,8 @@ public sealed record UserNamespacePlan(int CloneFlags, string UidMap, string Gid
         }
         return new UserNamespacePlan(
             flags,
-            UserNamespaceSpawn.FormatMap(spec.Linux!.UidMappings!.Select(m => (m.ContainerId, m.HostId, m.Size))),
-            UserNamespaceSpawn.FormatMap(spec.Linux!.GidMappings!.Select(m => (m.ContainerId, m.HostId, m.Size))));
+            CloneSpawn.FormatMap(spec.Linux!.UidMappings!.Select(m => (m.ContainerId, m.HostId, m.Size))),
+            CloneSpawn.FormatMap(spec.Linux!.GidMappings!.Select(m => (m.ContainerId, m.HostId, m.Size))));
     }
 
     /// <summary>The host uid that is root (uid 0) in the container, if the uid map has one.</summary>
