@@ -18,6 +18,14 @@ public sealed record ShimRequest
     /// <summary>attach: replay the log first (not supported: docker's attach replays nothing either).</summary>
     public bool Logs { get; init; }
 
+    /// <summary>
+    /// wait: first an {"ok":true} line once the waiter is registered; then the exit line as soon as
+    /// the process has exited, nothing of the container runs any more and its rootfs is unmounted,
+    /// before `runtime delete`; the connection then stays open until the shim has finished (runtime
+    /// state deleted), so that its end of file says so.
+    /// </summary>
+    public bool Early { get; init; }
+
     /// <summary>resize: columns.</summary>
     public int Width { get; init; }
 

@@ -60,6 +60,36 @@ public class ContainerModeTests
     [Theory]
     [InlineData("quai")]
     [InlineData("runc")]
+    public async Task An_early_waiter_is_told_the_exit_with_the_rootfs_unmounted_before_the_runtime_forgets_the_container(string runtime)
+    {
+        Root.Require();
+        using var c = new ShimTestContainer(runtime, null, "sh", "-c", "exit 7");
+        var handle = await ShimLauncher.StartAsync(c.Options(), CancellationToken.None);
+        var client = new ShimClient(c.StateDir);
+        var registered = new TaskCompletionSource();
+        var waiting = client.WaitEarlyAsync(registered, CancellationToken.None);
+        // Registered before the process starts: told early however soon it exits.
+        await registered.Task.WaitAsync(Timeout);
+        Assert.False(waiting.IsCompleted);
+        c.Start();
+        var (exit, finished) = await waiting.WaitAsync(Timeout);
+        Assert.Equal(7, exit.ExitCode);
+        // Told before the end: the rootfs is already unmounted and exit.json written; the
+        // connection ends when the shim is done, the runtime's state gone.
+        Assert.Empty(TempDir.MountsBelow(c.Bundle));
+        Assert.Equal(exit, ShimClient.ReadExitFile(c.StateDir));
+        await finished.WaitAsync(Timeout);
+        Assert.NotEqual(0, c.RuntimeCommand("state", c.Id).ExitCode);
+        await WaitUntil(() => !c.IsShimOfThisContainer(handle.ShimPid));
+        // Once the shim is gone, an early wait is answered from exit.json, already finished.
+        var (late, lateFinished) = await client.WaitEarlyAsync(null, CancellationToken.None);
+        Assert.Equal(7, late.ExitCode);
+        Assert.True(lateFinished.IsCompleted);
+    }
+
+    [Theory]
+    [InlineData("quai")]
+    [InlineData("runc")]
     public async Task Exit_code_is_0_for_true_and_137_for_kill_9(string runtime)
     {
         Root.Require();

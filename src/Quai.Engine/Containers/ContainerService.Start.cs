@@ -62,6 +62,8 @@ public sealed partial class ContainerService
         var timer = new PhaseTimer();
         try
         {
+            // The previous run's shim may still be deleting the runtime's state of this id.
+            await AwaitShimFinishedAsync(c.Id).ConfigureAwait(false);
             CleanShimDir(shimDir);
             Directory.CreateDirectory(shimDir);
             Directory.CreateDirectory(Path.Combine(dir, "rootfs"));
@@ -73,6 +75,10 @@ public sealed partial class ContainerService
             CreateWorkingDir(c, upper, [upper, .. lowers], user);
             var initPath = c.HostConfig.Init == true ? FindInit() : null;
             var mounts = await _snapshots.MountsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+            if (c.HostConfig.AutoRemove == true && OverlayVolatile.Supported)
+            {
+                mounts = OverlayVolatile.Apply(mounts);
+            }
             var mountsFile = Path.Combine(shimDir, "rootfs-mounts.json");
             JsonFile.Write(mountsFile, [.. mounts], EngineJsonContext.Default.ListMountSpec, durable: false);
             timer.Mark("prepare");
@@ -141,9 +147,14 @@ public sealed partial class ContainerService
             _running[c.Id] = run;
             try
             {
+                // The exit's waiter is registered with the shim before the process starts, so that
+                // it is told before the shim's `runtime delete` however soon the process exits.
+                var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                run.Exit = run.Shim.WaitEarlyAsync(registered, _shutdown.Token);
                 await connecting.ConfigureAwait(false);
                 timer.Mark("network-wait");
                 await ConnectPendingAttachesAsync(c, run.Shim, ct).ConfigureAwait(false);
+                await Task.WhenAny(registered.Task, Task.Delay(TimeSpan.FromSeconds(5), ct)).ConfigureAwait(false);
                 timer.Mark("attach");
                 await runtime.StartAsync(c.Id, ct).ConfigureAwait(false);
                 timer.Mark("start");
@@ -328,7 +339,17 @@ public sealed partial class ContainerService
         {
             try
             {
-                status = await run.Shim.WaitAsync(_shutdown.Token).ConfigureAwait(false);
+                // Answered before the shim's `runtime delete` when it can be: the exit's handling
+                // (an --rm removal above all) runs beside it, and whatever needs the runtime's
+                // state gone waits for Finished (AwaitShimFinishedAsync).
+                var exit = run.Exit ?? run.Shim.WaitEarlyAsync(null, _shutdown.Token);
+                run.Exit = null;
+                (status, var finished) = await exit.ConfigureAwait(false);
+                if (!finished.IsCompleted)
+                {
+                    _finishing[c.Id] = finished;
+                    _ = finished.ContinueWith(_ => _finishing.TryRemove(KeyValuePair.Create(c.Id, finished)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -419,8 +440,10 @@ public sealed partial class ContainerService
         }
         await (early ?? ReleaseNetworkAsync(c)).ConfigureAwait(false);
         timer.Mark(early is null ? "network" : "network (early)");
-        if (_store.Find(c.Id) is not null)
+        var autoRemove = c.HostConfig.AutoRemove == true && !ShouldRestart(c, status.ExitCode);
+        if (!autoRemove && _store.Find(c.Id) is not null)
         {
+            // An --rm container's record is removed next; saved only if that fails (below).
             _store.Save(c, durable: false);
         }
         timer.Mark("record");
@@ -431,7 +454,7 @@ public sealed partial class ContainerService
             next.TrySetResult(status.ExitCode);
         }
 
-        if (c.HostConfig.AutoRemove == true && !ShouldRestart(c, status.ExitCode))
+        if (autoRemove)
         {
             try
             {
@@ -442,6 +465,10 @@ public sealed partial class ContainerService
             catch (Exception e) when (e is EngineException or IOException or UnauthorizedAccessException)
             {
                 _logger.LogWarning("auto-remove of {Container} failed: {Error}", c.ShortId, e.Message);
+                if (_store.Find(c.Id) is not null)
+                {
+                    _store.Save(c, durable: false);
+                }
                 if (_removed.TryRemove(c.Id, out var removed))
                 {
                     removed.TrySetResult();

@@ -192,22 +192,35 @@ public sealed partial class ContainerService
             c.State.Status = "removing";
             var timer = new PhaseTimer();
             var runtime = RuntimeOf(c);
-            if (runtime.HasState(c.Id))
+            var shimFinishing = _finishing.ContainsKey(c.Id);
+            if (!shimFinishing && runtime.HasState(c.Id))
             {
                 await runtime.DeleteAsync(c.Id, CancellationToken.None).ConfigureAwait(false);
             }
             var rootfs = Path.Combine(_store.Dir(c.Id), "rootfs");
-            // The shim unmounts the rootfs when the container exits; a crash may leave it mounted.
+            // The shim unmounts the rootfs before it tells the exit; a crash may leave it mounted.
             while (MountInfo.ReadSelf().Any(m => m.MountPoint == rootfs) && Mounts.TryDetach(rootfs) == 0)
             {
             }
             timer.Mark("runtime+unmount");
-            await _snapshots.RemoveAsync(c.SnapshotKey, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-            timer.Mark("snapshot");
+            // The snapshot and the container's own files go side by side (and beside a finishing
+            // shim's `runtime delete`): none needs the others.
+            var snapshot = Task.Run(() => _snapshots.RemoveAsync(c.SnapshotKey, CancellationToken.None));
             _store.Remove(c);
             Directory.Delete(_store.Dir(c.Id), recursive: true);
+            await snapshot.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            timer.Mark("snapshot+files");
+            if (shimFinishing)
+            {
+                await AwaitShimFinishedAsync(c.Id).ConfigureAwait(false);
+                if (runtime.HasState(c.Id))
+                {
+                    // The shim died or its delete failed (its log says why): delete here.
+                    await runtime.DeleteAsync(c.Id, CancellationToken.None).ConfigureAwait(false);
+                }
+                timer.Mark("shim");
+            }
             CleanShimDir(ShimDir(c.Id));
-            timer.Mark("files");
             if (removeVolumes)
             {
                 foreach (var m in c.Mounts.Where(m => m.Type == "volume" && m.Name is not null))

@@ -25,6 +25,12 @@ public sealed partial class ContainerService
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, RunState> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Shims told an exit early (ShimClient.WaitEarlyAsync) and still running `runtime delete`: the
+    /// container's id cannot be created again, nor its shim directory removed, until they finish.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, Task> _finishing = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Lazy<Quai.Linux.ProcessExitWatcher> _exitWatcher = new(() => new Quai.Linux.ProcessExitWatcher());
 
@@ -113,6 +119,15 @@ public sealed partial class ContainerService
         }
     }
 
+    /// <summary>Waits (at most a minute: the shim gives `runtime delete` 30 s) until the container's last shim has finished.</summary>
+    private async Task AwaitShimFinishedAsync(string id)
+    {
+        if (_finishing.TryGetValue(id, out var finishing))
+        {
+            await finishing.WaitAsync(TimeSpan.FromMinutes(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
     /// <summary>Per-run in-memory state of a running container.</summary>
     internal sealed class RunState
     {
@@ -123,6 +138,9 @@ public sealed partial class ContainerService
 
         /// <summary>Cancelled once the exit is handled: ends the early watch on the init's pid.</summary>
         public CancellationTokenSource ExitHandled { get; } = new();
+
+        /// <summary>The shim's early wait, asked before `runtime start` (null: MonitorAsync asks).</summary>
+        public Task<(Quai.Shim.Client.ExitStatus Status, Task Finished)>? Exit { get; set; }
 
         /// <summary>The network's release, started as soon as the init exited (beside the shim's runtime delete); null until then.</summary>
         public Task? NetworkRelease { get; set; }

@@ -88,6 +88,77 @@ public sealed class ShimClient
             ?? throw new ShimException($"the shim of {StateDir} is gone and left no exit.json: see {Path.Combine(StateDir, "shim.log")}");
     }
 
+    /// <summary>
+    /// Waits for the process to exit, as <see cref="WaitAsync"/>, but is answered before the shim's
+    /// `runtime delete` when nothing of the container runs any more (its rootfs is unmounted by
+    /// then, in either case). <paramref name="registered"/> completes once the shim holds the
+    /// waiter: start the process after that to be told early however soon it exits.
+    /// <c>Finished</c> completes when the shim has finished: the runtime's state is gone and the
+    /// container's id can be created again.
+    /// </summary>
+    public async Task<(ExitStatus Status, Task Finished)> WaitEarlyAsync(TaskCompletionSource? registered, CancellationToken cancellationToken)
+    {
+        Socket? socket = null;
+        string? line = null;
+        try
+        {
+            socket = await RequestAsync(new ShimRequest { Op = "wait", Early = true }, cancellationToken).ConfigureAwait(false);
+            line = await ReadLineAsync(socket, cancellationToken).ConfigureAwait(false);
+            if (line is not null && IsAck(line))
+            {
+                registered?.TrySetResult();
+                line = await ReadLineAsync(socket, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            // No shim listening: it has finished (exit.json) or died.
+        }
+        finally
+        {
+            // A shim that answered at once (an older one, or the exit is known): nothing to wait for.
+            registered?.TrySetResult();
+        }
+        if (line is null)
+        {
+            socket?.Dispose();
+            var exit = ReadExitFile(StateDir)
+                ?? throw new ShimException($"the shim of {StateDir} is gone and left no exit.json: see {Path.Combine(StateDir, "shim.log")}");
+            return (exit, Task.CompletedTask);
+        }
+        var record = JsonSerializer.Deserialize(line, ShimJsonContext.Default.ExitRecord);
+        if (record is null)
+        {
+            socket!.Dispose();
+            throw new ShimException($"shim {StateDir} answered wait with null");
+        }
+        return (ExitStatus.FromRecord(record), UntilClosedAsync(socket!));
+    }
+
+    private static bool IsAck(string line)
+    {
+        using var doc = JsonDocument.Parse(line);
+        return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True;
+    }
+
+    /// <summary>Completes at the connection's end of file (or any error), then disposes it.</summary>
+    private static async Task UntilClosedAsync(Socket socket)
+    {
+        using (socket)
+        {
+            var buffer = new byte[64];
+            try
+            {
+                while (await socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false) > 0)
+                {
+                }
+            }
+            catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
     /// <summary>Sets the terminal size (TIOCSWINSZ); throws <see cref="ShimException"/> when the process has no terminal.</summary>
     public async Task ResizeAsync(int width, int height, CancellationToken cancellationToken) =>
         EnsureOk(await SimpleAsync(new ShimRequest { Op = "resize", Width = width, Height = height }, cancellationToken).ConfigureAwait(false), "resize");

@@ -71,5 +71,25 @@ internal sealed class OomProbe
         return false;
     }
 
+    /// <summary>
+    /// True when the container's memory cgroup (the probe's) lists no process: after its init was
+    /// reaped, nothing of the container runs. False when unknown.
+    /// </summary>
+    public bool ContainerEmpty()
+    {
+        if (_file is null)
+        {
+            return false;
+        }
+        try
+        {
+            return System.IO.File.ReadAllText(Path.Combine(Path.GetDirectoryName(_file)!, "cgroup.procs")).Trim().Length == 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private static OomProbe Existing(string file) => new(System.IO.File.Exists(file) ? file : null);
 }

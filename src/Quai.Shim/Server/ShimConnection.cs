@@ -34,6 +34,9 @@ internal sealed class ShimConnection : IDisposable
     /// <summary>The client half-closed (or stopped being read): poll no more for input.</summary>
     public bool ReadClosed { get; set; }
 
+    /// <summary>Wait: answered before `runtime delete` (see ShimRequest.Early), closed when the shim finishes.</summary>
+    public bool Early { get; set; }
+
     /// <summary>Close once <see cref="Out"/> is sent.</summary>
     public bool CloseAfterFlush { get; set; }
 

@@ -30,30 +30,76 @@ internal sealed partial class ShimServer
         }
         var status = _status!.Value;
         var oomKilled = _oom?.OomKilled() ?? false;
-        if (!_config.IsExec)
-        {
-            WaitForStartToFinish();
-            var (deleted, err) = RunQuiet(RuntimeCommand.Delete(_config), 30_000);
-            if (deleted.ShellExitCode != 0)
-            {
-                _log.Write($"{string.Join(' ', RuntimeCommand.Delete(_config))} failed: {err.Trim()}");
-            }
-            UnmountRootfs();
-        }
-        _exit = new ExitRecord
+        var exit = new ExitRecord
         {
             ExitCode = status.ShellExitCode,
             Signal = status.Exited ? null : status.TermSignal,
             FinishedAt = _finishedAt ?? Rfc3339.Now(),
             OomKilled = oomKilled,
         };
-        WriteExitFile(_exit);
-        var line = JsonLine(_exit, ShimJsonContext.Default.ExitRecord);
+        if (!_config.IsExec)
+        {
+            if (_oom?.ContainerEmpty() == true)
+            {
+                // Nothing of the container runs any more (its pid namespace died with its init,
+                // or its cgroup is empty otherwise): its rootfs can go and the exit be told before
+                // `runtime delete`, a process of its own, so that quaid removes the container's
+                // files beside it. Early waiters learn the end from their connection's end of file.
+                UnmountRootfs();
+                Announce(exit, early: true);
+                _log.Write("exit told; the container is empty and its rootfs unmounted: runtime delete");
+                Delete();
+            }
+            else
+            {
+                Delete();
+                UnmountRootfs();
+            }
+        }
+        Announce(exit, early: false);
+    }
+
+    /// <summary>`runtime delete --force`, once `runtime start` has finished.</summary>
+    private void Delete()
+    {
+        WaitForStartToFinish();
+        var (deleted, err) = RunQuiet(RuntimeCommand.Delete(_config), 30_000);
+        if (deleted.ShellExitCode != 0)
+        {
+            _log.Write($"{string.Join(' ', RuntimeCommand.Delete(_config))} failed: {err.Trim()}");
+        }
+    }
+
+    /// <summary>
+    /// Tells the exit. Early (<see cref="ShimConnection.Early"/>): exit.json, then the early waiters
+    /// get the line and keep their connection; attached clients whose output is all sent are
+    /// closed. Final: the other waiters get the line, and every waiter's connection closes.
+    /// </summary>
+    private void Announce(ExitRecord exit, bool early)
+    {
+        if (_exit is null)
+        {
+            _exit = exit;
+            WriteExitFile(exit);
+        }
+        var line = JsonLine(exit, ShimJsonContext.Default.ExitRecord);
         foreach (var c in _connections)
         {
             if (c.Role == ConnectionRole.Waiting)
             {
-                Send(c, line);
+                if (early && c.Early)
+                {
+                    Send(c, line);
+                    c.Role = ConnectionRole.Done;
+                }
+                else if (!early)
+                {
+                    Send(c, line);
+                    c.CloseAfterFlush = true;
+                }
+            }
+            else if (!early && c.Role == ConnectionRole.Done && c.Early)
+            {
                 c.CloseAfterFlush = true;
             }
             if (c.CloseAfterFlush && c.Out.Count == 0)

@@ -114,6 +114,13 @@ internal sealed partial class ShimServer
                 break;
             case "wait":
                 c.Role = ConnectionRole.Waiting;
+                c.Early = request.Early;
+                if (c.Early)
+                {
+                    // The waiter is registered: the caller may start the process now and still be
+                    // told early, however soon it exits.
+                    Send(c, JsonLine(new ShimReply { Ok = true }, ShimJsonContext.Default.ShimReply));
+                }
                 if (_exit is not null)
                 {
                     Send(c, JsonLine(_exit, ShimJsonContext.Default.ExitRecord));
