@@ -34,8 +34,7 @@ internal static class RootfsMounter
     {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(file), ShimJsonContext.Default.RootfsMountArray)
-                ?? throw new InvalidDataException($"rootfs mounts file {file} holds null: expected a JSON array of {{\"type\",\"source\",\"options\"}}");
+            return ShimWire.ReadMounts(File.ReadAllBytes(file));
         }
         catch (JsonException e)
         {

@@ -82,7 +82,7 @@ internal sealed partial class ShimServer
             _exit = exit;
             WriteExitFile(exit);
         }
-        var line = JsonLine(exit, ShimJsonContext.Default.ExitRecord);
+        var line = ShimWire.Line(ShimWire.Json(exit));
         foreach (var c in _connections)
         {
             if (c.Role == ConnectionRole.Waiting)
@@ -121,10 +121,7 @@ internal sealed partial class ShimServer
         var tmp = path + ".tmp";
         try
         {
-            using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                JsonSerializer.Serialize(f, record, ShimJsonContext.Default.ExitRecord);
-            }
+            File.WriteAllBytes(tmp, ShimWire.Json(record));
             File.Move(tmp, path, overwrite: true);
         }
         catch (IOException e)

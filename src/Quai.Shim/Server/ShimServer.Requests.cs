@@ -100,7 +100,7 @@ internal sealed partial class ShimServer
         ShimRequest? request;
         try
         {
-            request = JsonSerializer.Deserialize(line, ShimJsonContext.Default.ShimRequest);
+            request = ShimWire.ReadRequest(line);
         }
         catch (JsonException e)
         {
@@ -119,11 +119,11 @@ internal sealed partial class ShimServer
                 {
                     // The waiter is registered: the caller may start the process now and still be
                     // told early, however soon it exits.
-                    Send(c, JsonLine(new ShimReply { Ok = true }, ShimJsonContext.Default.ShimReply));
+                    Send(c, ShimWire.Line(ShimWire.Json(new ShimReply { Ok = true })));
                 }
                 if (_exit is not null)
                 {
-                    Send(c, JsonLine(_exit, ShimJsonContext.Default.ExitRecord));
+                    Send(c, ShimWire.Line(ShimWire.Json(_exit)));
                     c.CloseAfterFlush = true;
                 }
                 break;
@@ -133,7 +133,7 @@ internal sealed partial class ShimServer
             case "state":
                 c.Role = ConnectionRole.Done;
                 var state = new ShimState { Pid = _pid, Running = _status is null, ExitCode = _status?.ShellExitCode };
-                Send(c, JsonLine(state, ShimJsonContext.Default.ShimState));
+                Send(c, ShimWire.Line(ShimWire.Json(state)));
                 c.CloseAfterFlush = true;
                 break;
             case "closeStdin":
@@ -210,7 +210,7 @@ internal sealed partial class ShimServer
     private void Answer(ShimConnection c, ShimReply reply)
     {
         c.Role = ConnectionRole.Done;
-        Send(c, JsonLine(reply, ShimJsonContext.Default.ShimReply));
+        Send(c, ShimWire.Line(ShimWire.Json(reply)));
         c.CloseAfterFlush = true;
     }
 }

@@ -255,15 +255,6 @@ internal sealed partial class ShimServer : IDisposable
         }
     }
 
-    private static byte[] JsonLine<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
-    {
-        var json = JsonSerializer.SerializeToUtf8Bytes(value, type);
-        var line = new byte[json.Length + 1];
-        json.CopyTo(line, 0);
-        line[^1] = (byte)'\n';
-        return line;
-    }
-
     public void Dispose()
     {
         CloseStdio();
