@@ -13,14 +13,14 @@ namespace Quai.Images.Snapshots;
 public sealed partial class OverlaySnapshotter : ISnapshotter
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly string _metadataPath;
+    private readonly JsonDatabaseFile<SnapshotDatabase> _metadata;
 
     /// <summary>Opens (creating if needed) the snapshotter rooted at <paramref name="root"/>.</summary>
     public OverlaySnapshotter(string root)
     {
         Root = Path.GetFullPath(root);
         Directory.CreateDirectory(Path.Combine(Root, "snapshots"));
-        _metadataPath = Path.Combine(Root, "metadata.json");
+        _metadata = new JsonDatabaseFile<SnapshotDatabase>(Path.Combine(Root, "metadata.json"), StateJsonContext.Default.SnapshotDatabase);
     }
 
     /// <summary>The snapshotter's root directory.</summary>
@@ -220,15 +220,18 @@ public sealed partial class OverlaySnapshotter : ISnapshotter
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var db = File.Exists(_metadataPath)
-                ? JsonSerializer.Deserialize(await File.ReadAllBytesAsync(_metadataPath, cancellationToken).ConfigureAwait(false), StateJsonContext.Default.SnapshotDatabase) ?? new SnapshotDatabase()
-                : new SnapshotDatabase();
+            var db = await _metadata.LoadAsync(cancellationToken).ConfigureAwait(false);
             var (save, result) = action(db);
             if (save != Save.No)
             {
-                await AtomicFile.WriteAllBytesAsync(_metadataPath, JsonSerializer.SerializeToUtf8Bytes(db, StateJsonContext.Default.SnapshotDatabase), cancellationToken, durable: save == Save.Durable).ConfigureAwait(false);
+                await _metadata.SaveAsync(db, durable: save == Save.Durable, cancellationToken).ConfigureAwait(false);
             }
             return result;
+        }
+        catch
+        {
+            _metadata.Forget();
+            throw;
         }
         finally
         {

@@ -14,7 +14,7 @@ namespace Quai.Images.Store;
 public sealed partial class ImageStore
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly string _dbPath;
+    private readonly JsonDatabaseFile<ImageDatabase> _db;
 
     /// <summary>Opens the store whose state lives in <paramref name="root"/>/images.json.</summary>
     public ImageStore(string root, IContentStore content)
@@ -22,7 +22,7 @@ public sealed partial class ImageStore
         Root = Path.GetFullPath(root);
         Content = content;
         Directory.CreateDirectory(Root);
-        _dbPath = Path.Combine(Root, "images.json");
+        _db = new JsonDatabaseFile<ImageDatabase>(Path.Combine(Root, "images.json"), StateJsonContext.Default.ImageDatabase);
     }
 
     /// <summary>The store's directory.</summary>
@@ -115,11 +115,15 @@ public sealed partial class ImageStore
     /// </summary>
     public async Task<ImageRecord> ResolveAsync(string nameOrId, CancellationToken cancellationToken = default)
     {
-        var (id, db) = await LockedAsync(db => (false, (FindId(db, nameOrId), db)), cancellationToken).ConfigureAwait(false);
-        var stored = db.Images[id];
+        // What is needed of the database is taken under the lock: the database object is shared.
+        var (id, stored, references) = await LockedAsync(db =>
+        {
+            var found = FindId(db, nameOrId);
+            return (false, (found, db.Images[found], db.References.Where(kv => kv.Value == found).Select(kv => kv.Key).ToList()));
+        }, cancellationToken).ConfigureAwait(false);
         var manifest = await Content.ReadJsonAsync(stored.Manifest.Digest, OciJsonContext.Default.Manifest, cancellationToken).ConfigureAwait(false);
         var config = await Content.ReadJsonAsync(manifest.Config.Digest, OciJsonContext.Default.ImageConfig, cancellationToken).ConfigureAwait(false);
-        var refs = db.References.Where(kv => kv.Value == id).Select(kv => ImageReference.Parse(kv.Key)).ToList();
+        var refs = references.Select(ImageReference.Parse).ToList();
         return new ImageRecord
         {
             Id = Digest.Parse(id),
@@ -201,15 +205,18 @@ public sealed partial class ImageStore
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var db = File.Exists(_dbPath)
-                ? JsonSerializer.Deserialize(await File.ReadAllBytesAsync(_dbPath, cancellationToken).ConfigureAwait(false), StateJsonContext.Default.ImageDatabase) ?? new ImageDatabase()
-                : new ImageDatabase();
+            var db = await _db.LoadAsync(cancellationToken).ConfigureAwait(false);
             var (changed, result) = action(db);
             if (changed)
             {
-                await AtomicFile.WriteAllBytesAsync(_dbPath, JsonSerializer.SerializeToUtf8Bytes(db, StateJsonContext.Default.ImageDatabase), cancellationToken).ConfigureAwait(false);
+                await _db.SaveAsync(db, durable: true, cancellationToken).ConfigureAwait(false);
             }
             return result;
+        }
+        catch
+        {
+            _db.Forget();
+            throw;
         }
         finally
         {

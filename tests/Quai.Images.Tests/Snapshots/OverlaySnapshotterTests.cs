@@ -48,6 +48,23 @@ public sealed class OverlaySnapshotterTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_snapshotters_on_one_root_see_each_others_changes_and_a_failed_change_is_not_kept()
+    {
+        // Each keeps the database in memory while the metadata file is the one it last saw.
+        var other = new OverlaySnapshotter(_snapshots.Root);
+        await _snapshots.PrepareAsync("a", null);
+        Assert.NotNull(await other.StatAsync("a"));
+        await other.PrepareAsync("b", null);
+        await other.RemoveAsync("a");
+        Assert.Null(await _snapshots.StatAsync("a"));
+        Assert.NotNull(await _snapshots.StatAsync("b"));
+        await Assert.ThrowsAsync<ImageException>(() => _snapshots.PrepareAsync("c", "no-such-parent"));
+        await Assert.ThrowsAsync<ImageException>(() => _snapshots.PrepareAsync("b", null));
+        Assert.Equal(["b"], (await _snapshots.WalkAsync()).Select(i => i.Key).Order());
+        Assert.Equal(["b"], (await new OverlaySnapshotter(_snapshots.Root).WalkAsync()).Select(i => i.Key).Order());
+    }
+
+    [Fact]
     public async Task Prepare_commit_stat_walk_and_remove_follow_containerds_rules()
     {
         var mounts = await _snapshots.PrepareAsync("k1", null);
