@@ -49,6 +49,8 @@ public sealed class ContainerCreator
             Created = DateTimeOffset.UtcNow,
             Owner = "",
             Annotations = spec.Annotations,
+            PoststartHooks = spec.Hooks?.Poststart is { Count: > 0 },
+            PoststopHooks = spec.Hooks?.Poststop is { Count: > 0 },
         };
         ICgroupManager? cgroup = null;
         var pid = 0;

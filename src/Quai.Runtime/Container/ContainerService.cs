@@ -99,7 +99,7 @@ public sealed partial class ContainerService
             }
         }
         // Read before the fifo goes: a supervisor may delete the container as soon as it is gone.
-        var spec = LoadSpec(record);
+        var spec = record.PoststartHooks == false ? null : LoadSpec(record);
         try
         {
             File.Delete(fifoPath);
@@ -113,7 +113,10 @@ public sealed partial class ContainerService
         {
             throw new RuntimeException($"cannot start container {id}: {Encoding.UTF8.GetString([.. failure])}");
         }
-        HookRunner.RunWarn(spec.Hooks?.Poststart, "poststart", ContainerCreator.StateJson(record, ContainerStatus.Running, spec.Annotations));
+        if (spec?.Hooks?.Poststart is { Count: > 0 } poststart)
+        {
+            HookRunner.RunWarn(poststart, "poststart", ContainerCreator.StateJson(record, ContainerStatus.Running, spec.Annotations));
+        }
     }
 
     /// <summary>`kill`: a signal to the init, or with <paramref name="all"/> to every process of the cgroup.</summary>
@@ -162,10 +165,10 @@ public sealed partial class ContainerService
     /// <summary>poststop hooks (warnings only), cgroup removal, ROOT/ID removal; each step tolerates a previous partial cleanup.</summary>
     public void Cleanup(ContainerRecord record)
     {
-        var spec = TryLoadSpec(record);
-        if (spec is not null)
+        var spec = record.PoststopHooks == false ? null : TryLoadSpec(record);
+        if (spec?.Hooks?.Poststop is { Count: > 0 } poststop)
         {
-            HookRunner.RunWarn(spec.Hooks?.Poststop, "poststop", ContainerCreator.StateJson(record, ContainerStatus.Stopped, spec.Annotations));
+            HookRunner.RunWarn(poststop, "poststop", ContainerCreator.StateJson(record, ContainerStatus.Stopped, spec.Annotations));
         }
         try
         {

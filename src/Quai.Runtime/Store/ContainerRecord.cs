@@ -32,4 +32,14 @@ public sealed class ContainerRecord
     [JsonPropertyName("cgroupPaths")] public Dictionary<string, string>? CgroupPaths { get; set; }
     [JsonPropertyName("systemdCgroup")] public bool SystemdCgroup { get; set; }
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
+
+    /// <summary>
+    /// Whether config.json has poststart (or poststop) hooks, so that start and delete, which run
+    /// only those, parse the config copy only when there are some (a docker config with its
+    /// seccomp profile is most of the JSON they would read). Null in a state written before: parse.
+    /// </summary>
+    [JsonPropertyName("poststartHooks")] public bool? PoststartHooks { get; set; }
+
+    /// <summary>See <see cref="PoststartHooks"/>.</summary>
+    [JsonPropertyName("poststopHooks")] public bool? PoststopHooks { get; set; }
 }

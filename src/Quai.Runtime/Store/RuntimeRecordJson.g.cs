@@ -80,6 +80,16 @@ public static partial class RuntimeRecordJson
                 r.Read();
                 v.Annotations = r.TokenType == JsonTokenType.Null ? null! : ReadMap(ref r, static (ref Utf8JsonReader r) => r.GetString()!);
             }
+            else if (r.ValueTextEquals("poststartHooks"u8))
+            {
+                r.Read();
+                v.PoststartHooks = r.TokenType == JsonTokenType.Null ? null! : r.GetBoolean();
+            }
+            else if (r.ValueTextEquals("poststopHooks"u8))
+            {
+                r.Read();
+                v.PoststopHooks = r.TokenType == JsonTokenType.Null ? null! : r.GetBoolean();
+            }
             else
             {
                 r.Read();
@@ -162,6 +172,16 @@ public static partial class RuntimeRecordJson
                 }
             }
             w.WriteEndObject();
+        }
+        if (v.PoststartHooks is { } poststarthooks_)
+        {
+            w.WritePropertyName("poststartHooks"u8);
+            w.WriteBooleanValue(poststarthooks_);
+        }
+        if (v.PoststopHooks is { } poststophooks_)
+        {
+            w.WritePropertyName("poststopHooks"u8);
+            w.WriteBooleanValue(poststophooks_);
         }
         w.WriteEndObject();
     }
