@@ -69,5 +69,9 @@ public sealed class Engine : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => Containers.Shutdown();
+    public void Dispose()
+    {
+        Containers.Shutdown();
+        Networks.Shutdown();
+    }
 }

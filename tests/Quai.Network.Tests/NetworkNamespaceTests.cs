@@ -54,6 +54,52 @@ public sealed class NetworkNamespaceTests
     }
 
     [Fact]
+    public async Task The_pool_hands_out_fresh_namespaces_from_a_spare_and_leaves_nothing_when_disposed()
+    {
+        Root.Require();
+        using var temp = new TempDir("quai-netns");
+        var dir = temp.Combine("netns");
+        // A spare left by a daemon that died goes when a pool is made.
+        var stale = NetworkNamespace.Create(dir, ".spare-stale");
+        var pool = new NetworkNamespacePool(dir);
+        Assert.False(File.Exists(stale.Path));
+        var spares = await WaitForSpareAsync(dir);
+
+        var a = pool.Create("a");
+        Assert.True(NetworkNamespace.IsNamespaceFile(a.Path));
+        Assert.DoesNotContain(spares, File.Exists);
+        var (code, output) = NetTestEnvironment.Exec(a.Path, "ip", "-br", "link");
+        Assert.Equal(0, code);
+        Assert.Matches(@"lo\s+UNKNOWN", output);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // The next one comes from a new spare: another namespace.
+        await WaitForSpareAsync(dir);
+        var b = pool.Create("b");
+        Assert.NotEqual(Inode(a.Path), Inode(b.Path));
+        Assert.Throws<IOException>(() => pool.Create("a"));
+
+        pool.Dispose();
+        Assert.Empty(Directory.EnumerateFiles(dir, ".spare-*"));
+        a.Delete();
+        b.Delete();
+        Assert.Empty(TempDir.MountsBelow(temp.Path));
+    }
+
+    private static async Task<string[]> WaitForSpareAsync(string dir)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var spares = Directory.GetFiles(dir, ".spare-*").Where(NetworkNamespace.IsNamespaceFile).ToArray();
+            if (spares.Length > 0)
+            {
+                return spares;
+            }
+            await Task.Delay(25);
+        }
+        throw new TimeoutException($"no spare namespace appeared in {dir}");
+    }
+
+    [Fact]
     public void Bad_names_are_refused()
     {
         Assert.Throws<ArgumentException>(() => NetworkNamespace.Create("/tmp", "../x"));

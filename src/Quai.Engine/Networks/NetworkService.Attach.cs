@@ -99,7 +99,7 @@ public sealed partial class NetworkService
             throw new EngineException(EngineErrorKind.NotFound, $"network {missing.Name} not found: it was removed since the container was created; disconnect it or recreate the network");
         }
         CleanupNamespace(c.Id);
-        var netns = NetworkNamespace.Create(NetnsDir, c.Id);
+        var netns = CreateNamespace(c.Id);
         // The embedded server runs on user networks, as docker's; also on the default bridge when
         // every nameserver given (--dns or daemon.json "dns") is a loopback address, which the
         // container cannot reach in its own netns but the server, forwarding from the daemon's

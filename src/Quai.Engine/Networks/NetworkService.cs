@@ -49,6 +49,16 @@ public sealed partial class NetworkService
     /// <summary>Where containers' network namespaces are bind-mounted.</summary>
     public string NetnsDir { get; }
 
+    /// <summary>Namespaces made ahead of the starts that need them (from <see cref="InitializeAsync"/>).</summary>
+    private Quai.Network.Namespaces.NetworkNamespacePool? _netnsPool;
+
+    /// <summary>Removes the spare network namespace; containers' namespaces stay with them.</summary>
+    public void Shutdown() => _netnsPool?.Dispose();
+
+    /// <summary>A new network namespace with lo up, named after the container, at <see cref="NetnsDir"/>.</summary>
+    private Quai.Network.Namespaces.NetworkNamespace CreateNamespace(string name) =>
+        _netnsPool?.Create(name) ?? Quai.Network.Namespaces.NetworkNamespace.Create(NetnsDir, name);
+
     /// <summary>The containers (set by the engine), for DNS answers and in-use checks.</summary>
     internal Func<IReadOnlyList<ContainerRecord>> Containers { get; set; } = () => [];
 
@@ -56,6 +66,7 @@ public sealed partial class NetworkService
     public async Task InitializeAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(NetnsDir);
+        _netnsPool ??= new Quai.Network.Namespaces.NetworkNamespacePool(NetnsDir);
         EnsurePredefined("host", "host", null);
         EnsurePredefined("none", "null", null);
         var bridge = DefaultBridgeNetwork.Create(_options.Bip, _options.Mtu, _options.BridgeName ?? DefaultBridgeNetwork.BridgeName);

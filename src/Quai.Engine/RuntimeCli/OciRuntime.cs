@@ -141,26 +141,74 @@ public sealed class OciRuntime
         return lines.Count == 0 ? "failed with no message" : string.Join("; ", lines);
     }
 
+    /// <summary>
+    /// Runs `runtime --root ROOT ARGS…` and collects its exit code, stdout and stderr. posix_spawn
+    /// and a pidfd rather than System.Diagnostics.Process: `runtime start` is on docker run's path,
+    /// and Process.Start with its exit notification through the runtime's SIGCHLD thread added
+    /// 1.5–3 ms around a 3.5 ms process (quaid's phase log against ftrace).
+    /// </summary>
     private async Task<Result> RunAsync(CancellationToken ct, params string[] args)
     {
-        var psi = new ProcessStartInfo(Path)
+        string[] argv = [Path, "--root", Root, .. args];
+        var (outRead, outWrite) = Pipe();
+        var (errRead, errWrite) = Pipe();
+        int pid;
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("--root");
-        psi.ArgumentList.Add(Root);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
+            using var devnull = Quai.Linux.FdIo.Open("/dev/null", Quai.Linux.Interop.Libc.O_RDONLY);
+            pid = Quai.Linux.Spawn.Start(Path, argv, Environ.Value, [(devnull.Fd, 0), (outWrite.Fd, 1), (errWrite.Fd, 2)]);
         }
-        using var p = System.Diagnostics.Process.Start(psi) ?? throw new EngineException(EngineErrorKind.Internal, $"cannot run the OCI runtime {Path}");
-        var stdout = p.StandardOutput.ReadToEndAsync(ct);
-        var stderr = p.StandardError.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct).ConfigureAwait(false);
-        return new Result(p.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        catch (IOException e)
+        {
+            outRead.Dispose();
+            errRead.Dispose();
+            throw new EngineException(EngineErrorKind.Internal, $"cannot run the OCI runtime {Path}: {e.Message}", e);
+        }
+        finally
+        {
+            outWrite.Dispose();
+            errWrite.Dispose();
+        }
+        var stdout = ReadAllAsync(outRead);
+        var stderr = ReadAllAsync(errRead);
+        try
+        {
+            await ExitWatcher.Value.WatchAsync(pid, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up; the runtime runs to its end and is reaped then.
+            _ = Task.Run(() => Quai.Linux.Spawn.Wait(pid), CancellationToken.None);
+            throw;
+        }
+        var status = Quai.Linux.Spawn.Wait(pid);
+        return new Result(status.ShellExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+
+    private static readonly Lazy<Quai.Linux.ProcessExitWatcher> ExitWatcher = new(() => new Quai.Linux.ProcessExitWatcher());
+
+    /// <summary>quaid's environment, passed on to the runtime as Process.Start did.</summary>
+    private static readonly Lazy<List<string>> Environ = new(() =>
+        [.. Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}={e.Value}")]);
+
+    private static unsafe (Quai.Linux.Interop.FileDescriptorHandle Read, Quai.Linux.Interop.FileDescriptorHandle Write) Pipe()
+    {
+        var fds = stackalloc int[2];
+        Quai.Linux.LinuxException.ThrowIfError(Quai.Linux.Interop.Libc.Pipe2(fds, Quai.Linux.Interop.Libc.O_CLOEXEC), "pipe2", "OCI runtime output");
+        return (new Quai.Linux.Interop.FileDescriptorHandle(fds[0]), new Quai.Linux.Interop.FileDescriptorHandle(fds[1]));
+    }
+
+    /// <summary>
+    /// Reads a pipe to its end (the runtime may write more than a pipe holds); a pipe stream reads
+    /// through epoll on Linux, so no thread waits on it.
+    /// </summary>
+    private static async Task<string> ReadAllAsync(Quai.Linux.Interop.FileDescriptorHandle pipe)
+    {
+        var handle = new Microsoft.Win32.SafeHandles.SafePipeHandle(pipe.DangerousGetHandle(), ownsHandle: true);
+        pipe.SetHandleAsInvalid();
+        using var stream = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.In, handle);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return await reader.ReadToEndAsync().ConfigureAwait(false);
     }
 
     private readonly record struct Result(int ExitCode, string Stdout, string Stderr);

@@ -91,6 +91,7 @@ public static class NetHost
         {
             sb.AppendLine(l);
         }
+        var spares = 0;
         foreach (var dir in new[] { Path.Combine(daemon.ExecRoot, "netns"), Path.Combine(daemon.DataRoot, "network-state") })
         {
             sb.AppendLine("# " + dir);
@@ -100,13 +101,20 @@ public static class NetHost
                 {
                     var name = Path.GetFileName(f);
                     // host-local's bookkeeping of the last address it gave out and its lock stay, as with every CNI runtime.
-                    if (!name.StartsWith("last_reserved_ip", StringComparison.Ordinal) && name != "lock")
+                    if (name.StartsWith(".spare-", StringComparison.Ordinal))
+                    {
+                        // quaid's spare namespace (NetworkNamespacePool): a new one replaces each one
+                        // used, under a new name, a moment later; there is never more than one.
+                        spares++;
+                    }
+                    else if (!name.StartsWith("last_reserved_ip", StringComparison.Ordinal) && name != "lock")
                     {
                         sb.AppendLine(Path.GetRelativePath(dir, f));
                     }
                 }
             }
         }
+        sb.AppendLine(spares <= 1 ? "# spare network namespaces: at most one" : $"# spare network namespaces: {spares}");
         foreach (var table in new[] { "filter", "nat" })
         {
             sb.AppendLine("# iptables " + table);
