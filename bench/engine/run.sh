@@ -62,6 +62,12 @@ containerd_pid=$(pgrep -f "containerd --config $dir/dr" | head -n1 || true)
 containerd_rss=$([ -n "$containerd_pid" ] && rss_kb "$containerd_pid" || echo 0)
 
 echo "== 1. run --rm --network none busybox true ($runs runs each)"
+# Both daemons warmed alike first (hyperfine's --warmup only warms the side it is about to time):
+# the first containers after a daemon's start are slower, and quaid's used to fall in its timed runs.
+for _ in $(seq 10); do
+  $Q run --rm --network none busybox true >/dev/null
+  $D run --rm --network none busybox true >/dev/null
+done
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$dir/run.json" \
   -n quai "$Q run --rm --network none busybox true" -n docker "$D run --rm --network none busybox true" >/dev/null
 read -r q_run d_run < <(jq -r '[.results[] | .median] | map(. * 1000) | @tsv' "$dir/run.json")
