@@ -90,6 +90,34 @@ public class ContainerModeTests
     [Theory]
     [InlineData("quai")]
     [InlineData("runc")]
+    public async Task Poststop_hooks_still_see_the_rootfs_mounted(string runtime)
+    {
+        Root.Require();
+        using var marker = new TempDir("quai-poststop");
+        var seen = marker.Combine("seen");
+        // The hook finds the bundle in the state on its stdin and looks for busybox in the rootfs
+        // the shim mounted there: the shim unmounts it only after `runtime delete` ran the hook.
+        var script = "b=$(sed -n 's/.*\"bundle\":\"\\([^\"]*\\)\".*/\\1/p'); test -x \"$b/rootfs/bin/busybox\" && touch " + seen;
+        using var c = new ShimTestContainer(runtime, s => s.Hooks = new Oci.Runtime.Hooks
+        {
+            Poststop = [new Oci.Runtime.Hook { Path = "/bin/sh", Args = ["sh", "-c", script] }],
+        }, "true");
+        var handle = await ShimLauncher.StartAsync(c.Options(), CancellationToken.None);
+        var registered = new TaskCompletionSource();
+        var waiting = new ShimClient(c.StateDir).WaitEarlyAsync(registered, CancellationToken.None);
+        await registered.Task.WaitAsync(Timeout);
+        c.Start();
+        var (exit, finished) = await waiting.WaitAsync(Timeout);
+        Assert.Equal(0, exit.ExitCode);
+        await finished.WaitAsync(Timeout);
+        Assert.True(File.Exists(seen), "the poststop hook did not see the rootfs mounted");
+        await WaitUntil(() => !c.IsShimOfThisContainer(handle.ShimPid));
+        Assert.Empty(TempDir.MountsBelow(c.Bundle));
+    }
+
+    [Theory]
+    [InlineData("quai")]
+    [InlineData("runc")]
     public async Task Exit_code_is_0_for_true_and_137_for_kill_9(string runtime)
     {
         Root.Require();

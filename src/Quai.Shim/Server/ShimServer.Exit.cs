@@ -39,12 +39,14 @@ internal sealed partial class ShimServer
         };
         if (!_config.IsExec)
         {
-            if (_oom?.ContainerEmpty() == true)
+            if (_oom?.ContainerEmpty() == true && !HasPoststopHooks())
             {
                 // Nothing of the container runs any more (its pid namespace died with its init,
                 // or its cgroup is empty otherwise): its rootfs can go and the exit be told before
                 // `runtime delete`, a process of its own, so that quaid removes the container's
                 // files beside it. Early waiters learn the end from their connection's end of file.
+                // (poststop hooks, run by delete, keep the old order: they may look at the rootfs,
+                // which containerd also unmounts only after delete.)
                 UnmountRootfs();
                 Announce(exit, early: true);
                 _log.Write("exit told; the container is empty and its rootfs unmounted: runtime delete");
@@ -57,6 +59,19 @@ internal sealed partial class ShimServer
             }
         }
         Announce(exit, early: false);
+    }
+
+    /// <summary>True unless the bundle's config.json surely has no poststop hooks (a byte search, no parse; unreadable: true).</summary>
+    private bool HasPoststopHooks()
+    {
+        try
+        {
+            return File.ReadAllBytes(Path.Combine(_config.Bundle, "config.json")).AsSpan().IndexOf("\"poststop\""u8) >= 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
     }
 
     /// <summary>`runtime delete --force`, once `runtime start` has finished.</summary>
