@@ -219,6 +219,34 @@ public abstract class Daemon : IAsyncDisposable
         catch (UnauthorizedAccessException)
         {
         }
+        RemoveCgroupParent("/sys/fs/cgroup", Path.GetFileName(Dir));
+    }
+
+    /// <summary>
+    /// The daemon's --cgroup-parent (/qe-…) in every hierarchy: dockerd and quaid make it for their
+    /// containers and, like docker with any parent it was given, leave it when they stop.
+    /// </summary>
+    private static void RemoveCgroupParent(string cgroupRoot, string name)
+    {
+        foreach (var hierarchy in Directory.EnumerateDirectories(cgroupRoot).Prepend(cgroupRoot))
+        {
+            var parent = Path.Combine(hierarchy, name);
+            if (!Directory.Exists(parent))
+            {
+                continue;
+            }
+            // rmdir leaf first; a cgroup still holding a process stays (and the leak tests say so).
+            foreach (var dir in Directory.EnumerateDirectories(parent, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(parent))
+            {
+                try
+                {
+                    Directory.Delete(dir);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
     }
 
     // Processes whose command line names our private directory: started (directly or through
