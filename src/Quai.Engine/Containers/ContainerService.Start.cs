@@ -162,6 +162,8 @@ public sealed partial class ContainerService
             catch
             {
                 _running.TryRemove(c.Id, out _);
+                // No MonitorAsync will take the early wait: observe it (it ends with the shim).
+                _ = run.Exit?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 await runtime.KillAsync(c.Id, 9, all: true, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 await run.Shim.WaitAsync(timeout.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
