@@ -51,6 +51,33 @@ public sealed class LifecycleTests
     }
 
     [Theory, MemberData(nameof(Daemons.Kinds), MemberType = typeof(Daemons))]
+    public async Task Restart_keeps_an_rm_container_which_stop_then_removes(string kind)
+    {
+        var d = await Daemons.GetAsync(kind);
+        var name = Daemon.Name("rmrestart");
+        await d.Ok("run", "-d", "--rm", "--name", name, "busybox", "sleep", "1000");
+        try
+        {
+            var pid = await d.Inspect(name, "{{.State.Pid}}");
+            (await d.D("restart", "-t", "0", name)).Ok();
+            Assert.Equal("running true", await d.Inspect(name, "{{.State.Status}} {{.HostConfig.AutoRemove}}"));
+            Assert.NotEqual(pid, await d.Inspect(name, "{{.State.Pid}}"));
+            Assert.Equal("again", await d.Ok("exec", name, "echo", "again"));
+            (await d.D("stop", "-t", "0", name)).Ok();
+            // --rm still applies to an exit that is not a restart's.
+            for (var i = 0; i < 100 && await d.Ok("ps", "-a", "--filter", "name=" + name, "-q") != ""; i++)
+            {
+                await Task.Delay(50);
+            }
+            Assert.Equal("", await d.Ok("ps", "-a", "--filter", "name=" + name, "-q"));
+        }
+        finally
+        {
+            await d.D("rm", "-f", name);
+        }
+    }
+
+    [Theory, MemberData(nameof(Daemons.Kinds), MemberType = typeof(Daemons))]
     public async Task Kill_with_a_signal_and_wait_for_the_exit_code(string kind)
     {
         var d = await Daemons.GetAsync(kind);

@@ -442,7 +442,7 @@ public sealed partial class ContainerService
         }
         await (early ?? ReleaseNetworkAsync(c)).ConfigureAwait(false);
         timer.Mark(early is null ? "network" : "network (early)");
-        var autoRemove = c.HostConfig.AutoRemove == true && !ShouldRestart(c, status.ExitCode);
+        var autoRemove = c.HostConfig.AutoRemove == true && !ShouldRestart(c, status.ExitCode) && !_restarting.ContainsKey(c.Id);
         if (!autoRemove && _store.Find(c.Id) is not null)
         {
             // An --rm container's record is removed next; saved only if that fails (below).

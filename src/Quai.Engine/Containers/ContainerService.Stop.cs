@@ -92,18 +92,27 @@ public sealed partial class ContainerService
     public async Task RestartAsync(string nameOrId, int? timeoutSeconds, string? signal, CancellationToken ct)
     {
         var c = _store.Get(nameOrId);
-        if (IsRunning(c))
+        // An --rm container is stopped for the restart, not removed (docker: HasBeenManuallyRestarted).
+        _restarting[c.Id] = true;
+        try
         {
-            c.ManuallyStopped = true;
-            await StopRunningAsync(c, timeoutSeconds, signal, ct).ConfigureAwait(false);
-        }
-        using (await LockAsync(c.Id, ct).ConfigureAwait(false))
-        {
-            c.ManuallyStopped = false;
-            if (!IsRunning(c))
+            if (IsRunning(c))
             {
-                await StartLockedAsync(c, ct).ConfigureAwait(false);
+                c.ManuallyStopped = true;
+                await StopRunningAsync(c, timeoutSeconds, signal, ct).ConfigureAwait(false);
             }
+            using (await LockAsync(c.Id, ct).ConfigureAwait(false))
+            {
+                c.ManuallyStopped = false;
+                if (!IsRunning(c))
+                {
+                    await StartLockedAsync(c, ct).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            _restarting.TryRemove(c.Id, out _);
         }
         Publish(c, "restart");
     }

@@ -31,6 +31,9 @@ public sealed partial class ContainerService
     /// container's id cannot be created again, nor its shim directory removed, until they finish.
     /// </summary>
     private readonly ConcurrentDictionary<string, Task> _finishing = new(StringComparer.Ordinal);
+
+    /// <summary>Containers in a `docker restart`: their exit on the way is not an --rm removal.</summary>
+    private readonly ConcurrentDictionary<string, bool> _restarting = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Lazy<Quai.Linux.ProcessExitWatcher> _exitWatcher = new(() => new Quai.Linux.ProcessExitWatcher());
 
