@@ -1,9 +1,10 @@
-using System.Text.Json;
 using Quai.Shim.Client;
 
 namespace Quai.Shim.Server;
 
-// After the process exited and its output drained: delete, unmount, exit.json, then the waiters.
+// After the process exited and its output drained: unmount, exit.json and the early waiters, then
+// delete and the other waiters, when nothing of the container runs any more; else delete, unmount,
+// exit.json, then all the waiters.
 internal sealed partial class ShimServer
 {
     private void Finish()
