@@ -98,6 +98,14 @@ public static unsafe class FdIo
         return new FileDescriptorHandle(LinuxException.ThrowIfError(Libc.Fcntl(fd, F_DUPFD_CLOEXEC, min), "fcntl(F_DUPFD_CLOEXEC)", $"fd {fd}"));
     }
 
+    /// <summary>pipe2(O_CLOEXEC): (read end, write end).</summary>
+    public static (FileDescriptorHandle Read, FileDescriptorHandle Write) Pipe()
+    {
+        var fds = stackalloc int[2];
+        LinuxException.ThrowIfError(Libc.Pipe2(fds, Libc.O_CLOEXEC), "pipe2");
+        return (new FileDescriptorHandle(fds[0]), new FileDescriptorHandle(fds[1]));
+    }
+
     /// <summary>open(2) with O_CLOEXEC added, as a SafeHandle.</summary>
     public static FileDescriptorHandle Open(string path, int flags, uint mode = 0) =>
         new(LinuxException.ThrowIfError(Libc.Open(path, flags | Libc.O_CLOEXEC, mode), "open", path));

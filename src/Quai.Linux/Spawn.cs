@@ -64,6 +64,17 @@ public static unsafe class Spawn
         }
     }
 
+    /// <summary>This process's environment as "NAME=value" entries, to pass on to a child.</summary>
+    public static List<string> CurrentEnvironment()
+    {
+        var env = new List<string>();
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+        {
+            env.Add($"{e.Key}={e.Value}");
+        }
+        return env;
+    }
+
     /// <summary>waitpid(2) for <paramref name="pid"/>, retrying on EINTR.</summary>
     public static WaitStatus Wait(int pid)
     {

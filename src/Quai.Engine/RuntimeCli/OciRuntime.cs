@@ -150,8 +150,8 @@ public sealed class OciRuntime
     private async Task<Result> RunAsync(CancellationToken ct, params string[] args)
     {
         string[] argv = [Path, "--root", Root, .. args];
-        var (outRead, outWrite) = Pipe();
-        var (errRead, errWrite) = Pipe();
+        var (outRead, outWrite) = Quai.Linux.FdIo.Pipe();
+        var (errRead, errWrite) = Quai.Linux.FdIo.Pipe();
         int pid;
         try
         {
@@ -188,15 +188,7 @@ public sealed class OciRuntime
     private static readonly Lazy<Quai.Linux.ProcessExitWatcher> ExitWatcher = new(() => new Quai.Linux.ProcessExitWatcher());
 
     /// <summary>quaid's environment, passed on to the runtime as Process.Start did.</summary>
-    private static readonly Lazy<List<string>> Environ = new(() =>
-        [.. Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}={e.Value}")]);
-
-    private static unsafe (Quai.Linux.Interop.FileDescriptorHandle Read, Quai.Linux.Interop.FileDescriptorHandle Write) Pipe()
-    {
-        var fds = stackalloc int[2];
-        Quai.Linux.LinuxException.ThrowIfError(Quai.Linux.Interop.Libc.Pipe2(fds, Quai.Linux.Interop.Libc.O_CLOEXEC), "pipe2", "OCI runtime output");
-        return (new Quai.Linux.Interop.FileDescriptorHandle(fds[0]), new Quai.Linux.Interop.FileDescriptorHandle(fds[1]));
-    }
+    private static readonly Lazy<List<string>> Environ = new(Quai.Linux.Spawn.CurrentEnvironment);
 
     /// <summary>
     /// Reads a pipe to its end (the runtime may write more than a pipe holds); a pipe stream reads

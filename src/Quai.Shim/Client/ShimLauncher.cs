@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
@@ -80,13 +79,5 @@ public static class ShimLauncher
         }
     }
 
-    private static List<string> Environ()
-    {
-        var env = new List<string>();
-        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
-        {
-            env.Add($"{e.Key}={e.Value}");
-        }
-        return env;
-    }
+    private static List<string> Environ() => Spawn.CurrentEnvironment();
 }

@@ -16,12 +16,7 @@ internal static unsafe class Fds
 
 
     /// <summary>pipe2(O_CLOEXEC): (read end, write end).</summary>
-    public static (FileDescriptorHandle Read, FileDescriptorHandle Write) Pipe()
-    {
-        int* fds = stackalloc int[2];
-        LinuxException.ThrowIfError(Libc.Pipe2(fds, Libc.O_CLOEXEC), "pipe2");
-        return (new FileDescriptorHandle(fds[0]), new FileDescriptorHandle(fds[1]));
-    }
+    public static (FileDescriptorHandle Read, FileDescriptorHandle Write) Pipe() => FdIo.Pipe();
 
     /// <summary>Sets O_NONBLOCK (on this open file description only: the child's dup of the other end is untouched).</summary>
     public static void SetNonBlocking(FileDescriptorHandle fd)

@@ -1,4 +1,3 @@
-using System.Collections;
 using Quai.Linux;
 using Quai.Linux.Interop;
 
@@ -64,12 +63,7 @@ public static class ShimMain
             using var devnull = FdIo.Open("/dev/null", Libc.O_RDWR);
             const int F_GETFD = 1;
             using var report = FdIo.DupAbove(Libc.Fcntl(ReportFd, F_GETFD, 0) == -1 ? devnull.Fd : ReportFd, 10);
-            var env = new List<string>();
-            foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
-            {
-                env.Add($"{e.Key}={e.Value}");
-            }
-            Spawn.Start(self, [self, .. args, "--daemonized"], env, [(devnull.Fd, 0), (devnull.Fd, 1), (devnull.Fd, 2), (report.Fd, ReportFd)], newSession: true);
+            Spawn.Start(self, [self, .. args, "--daemonized"], Spawn.CurrentEnvironment(), [(devnull.Fd, 0), (devnull.Fd, 1), (devnull.Fd, 2), (report.Fd, ReportFd)], newSession: true);
             return 0;
         }
         catch (IOException e)

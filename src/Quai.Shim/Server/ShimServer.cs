@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -181,15 +180,7 @@ internal sealed partial class ShimServer : IDisposable
     }
 
     /// <summary>The shim's environment, passed on to the runtime.</summary>
-    private static List<string> Environ()
-    {
-        var env = new List<string>();
-        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
-        {
-            env.Add($"{e.Key}={e.Value}");
-        }
-        return env;
-    }
+    private static List<string> Environ() => Spawn.CurrentEnvironment();
 
     /// <summary>Runs the runtime with stdio on /dev/null and stderr captured, killing it after <paramref name="timeoutMs"/>.</summary>
     private unsafe (WaitStatus Status, string Stderr) RunQuiet(List<string> argv, int timeoutMs)
