@@ -73,7 +73,9 @@ public static class CgroupManager
     /// <summary>Makes the manager for the host layout; <paramref name="pathFor"/> gives the cgroup path in a mount's hierarchy (null: leave it out).</summary>
     private static ICgroupManager Build(CgroupEnvironment environment, Func<CgroupMount, string?> pathFor)
     {
-        var mounts = CgroupMount.Parse(environment.MountInfo);
+        // A mount of the whole hierarchy serves it before a mount of a sub-tree (a bind of one
+        // cgroup directory elsewhere), which cannot reach cgroups outside that sub-tree.
+        var mounts = CgroupMount.Parse(environment.MountInfo).OrderBy(m => m.Root == "/" ? 0 : 1).ToList();
         var layout = DetectLayout(mounts);
         var unifiedMount = mounts.FirstOrDefault(m => m.IsV2);
         if (layout == CgroupLayout.V2)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Quai.Linux;
+using Quai.Runtime.Cgroups;
 using static Quai.Linux.MountFlags;
 
 namespace Quai.Runtime.Rootfs;
@@ -12,9 +13,7 @@ public static partial class RootfsSetup
 {
     private static void MountCgroups(Context context, string target, string type, ulong flags, string data)
     {
-        var hostCgroups = context.HostMounts
-            .Where(m => m.FileSystemType is "cgroup" or "cgroup2" && !IsWithin(m.MountPoint, context.Rootfs))
-            .ToList();
+        var hostCgroups = HierarchyMounts(context.HostMounts.Where(m => !IsWithin(m.MountPoint, context.Rootfs)));
         var own = context.HasCgroupNamespace ? [] : ReadOwnCgroups();
         if (type == "cgroup2" || IsUnifiedOnly(hostCgroups))
         {
@@ -73,6 +72,35 @@ public static partial class RootfsSetup
         {
             Mounts.Mount("tmpfs", target, "tmpfs", flags | MS_REMOUNT, "mode=755");
         }
+    }
+
+    /// <summary>
+    /// One mount per cgroup hierarchy, in mountinfo order. A hierarchy can be mounted more than
+    /// once (a bind of a cgroup directory elsewhere, another tool's mount); the one at or right
+    /// under /sys/fs/cgroup is the one the container should see, then one showing the whole
+    /// hierarchy, then the first. Taking every mount would bind a stray mount (which may be gone
+    /// by the time it is bound) into the container under its own name.
+    /// </summary>
+    internal static List<MountInfo> HierarchyMounts(IEnumerable<MountInfo> hostMounts)
+    {
+        ArgumentNullException.ThrowIfNull(hostMounts);
+        var cgroups = hostMounts.Where(m => m.FileSystemType is "cgroup" or "cgroup2").ToList();
+        var best = new Dictionary<string, MountInfo>(StringComparer.Ordinal);
+        foreach (var m in cgroups)
+        {
+            // cgroup2 has one hierarchy; a v1 hierarchy is named by its controllers and name=.
+            var key = m.FileSystemType == "cgroup2" ? "cgroup2" : CgroupV1Data(m.SuperOptions);
+            if (!best.TryGetValue(key, out var chosen) || Rank(m) < Rank(chosen))
+            {
+                best[key] = m;
+            }
+        }
+        return cgroups.Where(m => best.ContainsValue(m)).ToList();
+
+        static int Rank(MountInfo m) =>
+            m.MountPoint == CgroupEnvironment.DefaultRoot || Path.GetDirectoryName(m.MountPoint) == CgroupEnvironment.DefaultRoot ? 0
+            : m.Root == "/" ? 1
+            : 2;
     }
 
     /// <summary>True on a pure cgroup v2 host: /sys/fs/cgroup itself is the cgroup2 mount (no v1 hierarchies).</summary>

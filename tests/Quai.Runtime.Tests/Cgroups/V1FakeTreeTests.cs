@@ -154,6 +154,26 @@ public class V1FakeTreeTests
     }
 
     [Fact]
+    public void A_whole_hierarchy_mount_serves_before_a_bind_of_a_sub_tree()
+    {
+        // Binds of one cgroup directory elsewhere, listed before the real mounts: a sub-tree
+        // cannot reach /x, so the mounts at /sys/fs/cgroup must serve.
+        using var tree = Tree();
+        var mountInfo = FakeCgroupTree.HybridMountInfo.Replace(
+            "31 23 0:28 / /sys/fs/cgroup",
+            "90 27 0:38 /quai-test /tmp/quai-cg2-AB rw - cgroup2 cgroup2 rw\n91 27 0:32 /y /tmp/mem rw - cgroup cgroup rw,memory\n31 23 0:28 / /sys/fs/cgroup",
+            StringComparison.Ordinal);
+        Open(tree, mountInfo).Update(new LinuxResources
+        {
+            Memory = new LinuxMemory { Swappiness = 10 },
+            HugepageLimits = [new LinuxHugepageLimit { PageSize = "2MB", Limit = 2097152 }],
+        });
+        Assert.Equal(
+            ["memory/x/memory.swappiness=10", "unified/cgroup.subtree_control=+hugetlb", "unified/x/hugetlb.2MB.max=2097152"],
+            tree.Logger.Writes(tree.Root));
+    }
+
+    [Fact]
     public void Unified_keys_on_pure_v1_are_an_error()
     {
         using var tree = Tree();

@@ -81,4 +81,23 @@ public sealed class RootfsSetupHelpersTests
         Assert.True(RootfsSetup.IsUnifiedOnly(pure));
         Assert.False(RootfsSetup.IsUnifiedOnly(hybrid));
     }
+
+    [Fact]
+    public void A_hierarchy_mounted_twice_is_shown_once_from_under_sys_fs_cgroup()
+    {
+        // The bind of a cgroup directory on /tmp (a test, another tool) comes after the real
+        // mounts and, for cgroup2, before them: neither may reach the container.
+        var mounts = MountInfo.Parse("""
+            31 23 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw,mode=755
+            90 23 0:38 /quai-test /tmp/quai-cg2-AB rw - cgroup2 cgroup2 rw
+            32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct
+            33 31 0:30 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory
+            41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw,nsdelegate
+            91 23 0:30 / /mnt/memory rw - cgroup cgroup rw,memory
+            92 23 0:31 / /mnt/pids rw - cgroup cgroup rw,pids
+            """);
+        Assert.Equal(
+            ["/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/unified", "/mnt/pids"],
+            RootfsSetup.HierarchyMounts(mounts).Select(m => m.MountPoint));
+    }
 }
