@@ -54,6 +54,9 @@ public sealed class EngineOptions
     /// <summary>Path of the containers' directory.</summary>
     public string ContainersDir => Path.Combine(DataRoot, "containers");
 
+    /// <summary>The init layer every container's overlay has under its own layer (<see cref="Containers.InitLayer"/>).</summary>
+    public string InitLayerDir => Path.Combine(DataRoot, "init-layer");
+
     /// <summary>Path of the volumes' directory.</summary>
     public string VolumesDir => Path.Combine(DataRoot, "volumes");
 

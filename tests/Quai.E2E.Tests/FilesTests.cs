@@ -14,11 +14,11 @@ public sealed class FilesTests
         (await d.D("run", "--name", name, "busybox", "sh", "-c", "touch /tmp/new && rm /etc/group")).Ok();
         try
         {
+            // Exactly these: the mount points the runtime binds (/etc/hostname, /etc/hosts,
+            // /etc/resolv.conf) are in the init layer under the container's own layer, not in it.
+            // (dockerd lists them in no particular order; quaid by path.)
             var lines = (await d.D("diff", name)).Ok().Lines;
-            Assert.Contains("A /tmp/new", lines);
-            Assert.Contains("C /tmp", lines);
-            Assert.Contains("D /etc/group", lines);
-            Assert.Contains("C /etc", lines);
+            Assert.Equal(["A /tmp/new", "C /etc", "C /tmp", "D /etc/group"], lines.Order(StringComparer.Ordinal));
         }
         finally
         {
@@ -156,14 +156,25 @@ public sealed class FilesTests
         {
             var listing = await d.ShAsync($"docker export {name} | tar t");
             Assert.Equal(0, listing.ExitCode);
-            var entries = listing.Lines.Select(l => l.TrimStart('.', '/')).ToHashSet();
+            var entries = listing.Lines.Select(l => l.StartsWith("./", StringComparison.Ordinal) ? l[2..] : l.TrimStart('/')).ToHashSet();
             Assert.Contains("bin/busybox", entries);
             Assert.Contains("hello.txt", entries);
             Assert.Contains("etc/passwd", entries);
+            // The init layer's entries are part of the container's filesystem.
+            Assert.Contains(".dockerenv", entries);
+            Assert.Contains("etc/hostname", entries);
 
             var id = await d.Ok("commit", "--change", "CMD [\"cat\", \"/hello.txt\"]", name, image);
             Assert.Matches("^sha256:[0-9a-f]{64}$", id);
             Assert.Equal("committed", await d.Ok("run", "--rm", image));
+            // The committed layer is what the container wrote, nothing of the init layer.
+            using var saved = new TempDir("qe-commit");
+            (await d.ShAsync($"docker save {image} | tar -x -C {saved.Path}")).Ok();
+            using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(saved.Combine("manifest.json")));
+            var top = manifest.RootElement[0].GetProperty("Layers").EnumerateArray().Last().GetString()!;
+            // tar finds the compression itself in a file (dockerd saves plain tars, quaid gzip).
+            var layer = await d.ShAsync($"tar -tf {saved.Combine(top)}");
+            Assert.Equal(["hello.txt"], layer.Ok().Lines.Select(l => l.StartsWith("./", StringComparison.Ordinal) ? l[2..] : l).Where(l => l.Length > 0));
             Assert.Equal("[\"cat\",\"/hello.txt\"]", await d.Ok("image", "inspect", "-f", "{{json .Config.Cmd}}", image));
         }
         finally

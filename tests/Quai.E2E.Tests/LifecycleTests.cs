@@ -50,10 +50,14 @@ public sealed class LifecycleTests
         }
     }
 
-    [Theory, MemberData(nameof(Daemons.Kinds), MemberType = typeof(Daemons))]
-    public async Task Restart_keeps_an_rm_container_which_stop_then_removes(string kind)
+    // quaid only: dockerd 20.10 does keep the container, but races with itself doing it (it turns
+    // AutoRemove off around the restart's stop while the exit is handled on another goroutine).
+    // On this 2-core VM under load, 4 restarts in 30 were followed by "cannot exec in a stopped
+    // state" or "No such container" from dockerd, which made this test flaky there.
+    [Fact]
+    public async Task Restart_keeps_an_rm_container_which_stop_then_removes()
     {
-        var d = await Daemons.GetAsync(kind);
+        var d = await Daemons.GetAsync("quaid");
         var name = Daemon.Name("rmrestart");
         await d.Ok("run", "-d", "--rm", "--name", name, "busybox", "sleep", "1000");
         try

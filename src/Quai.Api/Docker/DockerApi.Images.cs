@@ -201,7 +201,7 @@ public sealed partial class DockerApi
             var tag = Q(ctx, "tag");
             var reference = string.IsNullOrEmpty(repo) ? null : string.IsNullOrEmpty(tag) ? repo : repo + ":" + tag;
             var changes = ctx.Request.Query.GetValues("changes");
-            var image = await Images(() => ImageImporter.ImportAsync(_engine.Images.Store, ctx.Request.Body, reference, changes, Q(ctx, "message"), null, ctx.RequestAborted), reference ?? "import").ConfigureAwait(false);
+            var image = await Images(() => ImageImporter.ImportAsync(_engine.Images.Store, ctx.Request.Body, reference, changes, Q(ctx, "message") is { Length: > 0 } m ? m : "Imported from " + fromSrc, null, ctx.RequestAborted), reference ?? "import").ConfigureAwait(false);
             _engine.Events.Publish("image", "import", image.Id.ToString(), new Dictionary<string, string> { ["name"] = reference ?? "" });
             await StreamJsonMessagesAsync(ctx, progress => progress(new JsonMessage { Status = image.Id.ToString() })).ConfigureAwait(false);
             return;

@@ -25,7 +25,7 @@ public sealed partial class ContainerService
                 return await action(rootfs).ConfigureAwait(false);
             }
             Directory.CreateDirectory(rootfs);
-            var mounts = await _snapshots.MountsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+            var mounts = await RootfsMountsAsync(c, ct).ConfigureAwait(false);
             foreach (var m in mounts)
             {
                 m.MountAt(rootfs);
@@ -53,7 +53,7 @@ public sealed partial class ContainerService
     {
         var c = _store.Get(nameOrId);
         var upper = await _snapshots.FsPathAsync(c.SnapshotKey, ct).ConfigureAwait(false);
-        var lowers = await _snapshots.ParentPathsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+        var lowers = await LowerLayersAsync(c, ct).ConfigureAwait(false);
         var changes = new List<FilesystemChange>();
         void Walk(string dir, string rel)
         {

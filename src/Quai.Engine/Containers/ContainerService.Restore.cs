@@ -84,7 +84,7 @@ public sealed partial class ContainerService
         }
         var view = Path.Combine(_store.Dir(c.Id), ".copyup");
         Directory.CreateDirectory(view);
-        var mounts = await _snapshots.MountsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+        var mounts = await RootfsMountsAsync(c, ct).ConfigureAwait(false);
         foreach (var m in mounts)
         {
             m.MountAt(view);

@@ -69,12 +69,12 @@ public sealed partial class ContainerService
             Directory.CreateDirectory(Path.Combine(dir, "rootfs"));
 
             var upper = await _snapshots.FsPathAsync(c.SnapshotKey, ct).ConfigureAwait(false);
-            var lowers = await _snapshots.ParentPathsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+            var lowers = await LowerLayersAsync(c, ct).ConfigureAwait(false);
             var layers = new LayeredRootfs([upper, .. lowers]);
             var user = UserResolver.Resolve(c.Config.User, c.HostConfig.GroupAdd, layers);
             CreateWorkingDir(c, upper, [upper, .. lowers], user);
             var initPath = c.HostConfig.Init == true ? FindInit() : null;
-            var mounts = await _snapshots.MountsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+            var mounts = await RootfsMountsAsync(c, ct).ConfigureAwait(false);
             if (c.HostConfig.AutoRemove == true && OverlayVolatile.Supported)
             {
                 mounts = OverlayVolatile.Apply(mounts);

@@ -23,6 +23,7 @@ public sealed partial class ContainerService
     private readonly Networks.NetworkService _networks;
     private readonly EventBus _events;
     private readonly ILogger _logger;
+    private readonly string _initLayer;
     private readonly ConcurrentDictionary<string, RunState> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
@@ -49,7 +50,19 @@ public sealed partial class ContainerService
         _store = new ContainerStore(options.ContainersDir);
         Directory.CreateDirectory(options.ShimsDir);
         Directory.CreateDirectory(options.RuntimeRoot);
+        _initLayer = InitLayer.Ensure(options.InitLayerDir);
         volumes.UsedBy = VolumeUsers;
+    }
+
+    /// <summary>The mounts of a container's root filesystem: its snapshot over the init layer.</summary>
+    private async Task<IReadOnlyList<MountSpec>> RootfsMountsAsync(ContainerRecord c, CancellationToken ct) =>
+        InitLayer.Apply(await _snapshots.MountsAsync(c.SnapshotKey, ct).ConfigureAwait(false), _initLayer);
+
+    /// <summary>The layers under a container's writable layer, nearest first: the init layer (when it is mounted), then the image's.</summary>
+    private async Task<IReadOnlyList<string>> LowerLayersAsync(ContainerRecord c, CancellationToken ct)
+    {
+        var parents = await _snapshots.ParentPathsAsync(c.SnapshotKey, ct).ConfigureAwait(false);
+        return parents.Count == 0 ? parents : [_initLayer, .. parents];
     }
 
     /// <summary>Raised when a container is removed, for the services that keep per-container state (exec).</summary>

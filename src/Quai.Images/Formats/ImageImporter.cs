@@ -73,7 +73,8 @@ public static class ImageImporter
             Variant = p.Variant,
             Config = config,
             RootFs = new RootFs { DiffIds = [diffId] },
-            History = [new History { Created = now, CreatedBy = "quai import", Comment = message ?? "Imported from tarball" }],
+            // As moby daemon/images/image_import.go: no created_by, the message as the comment.
+            History = [new History { Created = now, Comment = message ?? "Imported from -" }],
         };
         var configDescriptor = await store.Content.WriteJsonAsync(imageConfig, OciJsonContext.Default.ImageConfig, MediaTypes.OciConfig, cancellationToken).ConfigureAwait(false);
         var manifest = new Manifest
