@@ -26,7 +26,7 @@ public sealed class Engine : IDisposable
         Directory.CreateDirectory(options.DataRoot);
         Directory.CreateDirectory(options.ExecRoot);
         Events = new EventBus();
-        Images = new ImageService(options, Events);
+        Images = new ImageService(options, Events, loggers.CreateLogger("Quai.Engine.Images"));
         Volumes = new VolumeService(options.VolumesDir, Events);
         Networks = new Networks.NetworkService(options, Events, loggers.CreateLogger("Quai.Engine.Networks"));
         Containers = new ContainerService(options, Images, Images.Snapshots, Volumes, Networks, Events, loggers.CreateLogger("Quai.Engine.Containers"));

@@ -41,6 +41,43 @@ public sealed class ImageTests
     }
 
     [Theory, MemberData(nameof(Daemons.Kinds), MemberType = typeof(Daemons))]
+    public async Task Sizes_are_the_unpacked_file_content_as_dockerds(string kind)
+    {
+        var d = await Daemons.GetAsync(kind);
+        // moby's layer size: regular files and symlinks (their target's length), hard links once,
+        // directories not at all. The image is one layer: the imported tar.
+        long expected = 0;
+        using (var tar = new System.Formats.Tar.TarReader(File.OpenRead(Images.RootfsTar)))
+        {
+            while (tar.GetNextEntry() is { } e)
+            {
+                expected += e.EntryType switch
+                {
+                    System.Formats.Tar.TarEntryType.RegularFile or System.Formats.Tar.TarEntryType.V7RegularFile => e.Length,
+                    System.Formats.Tar.TarEntryType.SymbolicLink => System.Text.Encoding.UTF8.GetByteCount(e.LinkName),
+                    _ => 0,
+                };
+            }
+        }
+        Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), await d.Ok("image", "inspect", "-f", "{{.Size}}", "busybox"));
+
+        var name = Daemon.Name("size");
+        var image = Daemon.Name("sized") + ":1";
+        (await d.D("run", "--name", name, "busybox", "sh", "-c", "echo 12345 > /f && mkdir /d")).Ok();
+        try
+        {
+            Assert.StartsWith("6B (virtual ", await d.Ok("ps", "-as", "--filter", "name=" + name, "--format", "{{.Size}}"), StringComparison.Ordinal);
+            (await d.D("commit", name, image)).Ok();
+            Assert.Equal("6B", (await d.D("history", "--format", "{{.Size}}", image)).Ok().Lines[0]);
+        }
+        finally
+        {
+            await d.D("rm", "-f", name);
+            await d.D("rmi", image);
+        }
+    }
+
+    [Theory, MemberData(nameof(Daemons.Kinds), MemberType = typeof(Daemons))]
     public async Task Save_and_load_round_trip(string kind)
     {
         var d = await Daemons.GetAsync(kind);

@@ -25,12 +25,12 @@ public sealed partial class DockerApi
         r.MapPost("/images/prune", PruneImagesAsync);
         r.MapGet("/images/{name:.*}/json", async ctx =>
         {
-            var inspect = await Images(() => _engine.Images.Store.InspectAsync(Id(ctx, "name"), ctx.RequestAborted), Id(ctx, "name")).ConfigureAwait(false);
+            var inspect = await Images(() => _engine.Images.Store.InspectAsync(Id(ctx, "name"), _engine.Images.Snapshots, ctx.RequestAborted), Id(ctx, "name")).ConfigureAwait(false);
             await ctx.Response.WriteJsonAsync(inspect, ImagesJsonContext.Default.ImageInspect, ctx.RequestAborted).ConfigureAwait(false);
         });
         r.MapGet("/images/{name:.*}/history", async ctx =>
         {
-            var history = await Images(() => _engine.Images.Store.HistoryAsync(Id(ctx, "name"), ctx.RequestAborted), Id(ctx, "name")).ConfigureAwait(false);
+            var history = await Images(() => _engine.Images.Store.HistoryAsync(Id(ctx, "name"), _engine.Images.Snapshots, ctx.RequestAborted), Id(ctx, "name")).ConfigureAwait(false);
             await ctx.Response.WriteJsonAsync([.. history], ImagesJsonContext.Default.ListImageHistoryItem, ctx.RequestAborted).ConfigureAwait(false);
         });
         r.MapGet("/images/{name:.*}/get", ctx => SaveImagesAsync(ctx, [Id(ctx, "name")]));
@@ -83,6 +83,7 @@ public sealed partial class DockerApi
         foreach (var i in images)
         {
             var created = i.Config.Created ?? i.Added;
+            var size = (await ImageStore.LayerSizesAsync(i, _engine.Images.Snapshots, ct).ConfigureAwait(false)).Sum();
             var dangling = i.RepoTags.Count == 0;
             if (filters.Get("dangling") is { Count: > 0 } d && (d[0] is "true" or "1") != dangling)
             {
@@ -103,9 +104,9 @@ public sealed partial class DockerApi
                 RepoTags = [.. i.RepoTags],
                 RepoDigests = [.. i.RepoDigests],
                 Created = created.ToUnixTimeSeconds(),
-                Size = i.Size,
+                Size = size,
                 SharedSize = -1,
-                VirtualSize = i.Size,
+                VirtualSize = size,
                 Labels = i.Config.Config?.Labels ?? [],
                 Containers = users.Count(u => u.ImageId == i.Id.ToString()),
             });
@@ -201,7 +202,10 @@ public sealed partial class DockerApi
             var tag = Q(ctx, "tag");
             var reference = string.IsNullOrEmpty(repo) ? null : string.IsNullOrEmpty(tag) ? repo : repo + ":" + tag;
             var changes = ctx.Request.Query.GetValues("changes");
+            using var hold = await _engine.Images.HoldContentAsync(ctx.RequestAborted).ConfigureAwait(false);
             var image = await Images(() => ImageImporter.ImportAsync(_engine.Images.Store, ctx.Request.Body, reference, changes, Q(ctx, "message") is { Length: > 0 } m ? m : "Imported from " + fromSrc, null, ctx.RequestAborted), reference ?? "import").ConfigureAwait(false);
+            // Unpacked now, as dockerd registers an imported layer at once: its size is then known.
+            await _engine.Images.UnpackAsync(image, ctx.RequestAborted).ConfigureAwait(false);
             _engine.Events.Publish("image", "import", image.Id.ToString(), new Dictionary<string, string> { ["name"] = reference ?? "" });
             await StreamJsonMessagesAsync(ctx, progress => progress(new JsonMessage { Status = image.Id.ToString() })).ConfigureAwait(false);
             return;
@@ -229,7 +233,7 @@ public sealed partial class DockerApi
         }
         if (items.Any(i => i.Deleted is not null))
         {
-            await _engine.Images.Store.GarbageCollectAsync(_engine.Images.Snapshots, TimeSpan.Zero, ctx.RequestAborted).ConfigureAwait(false);
+            await _engine.Images.CollectGarbageAsync().ConfigureAwait(false);
         }
         var response = items.Select(i => new ImageDeleteResponseItem { Untagged = i.Untagged, Deleted = i.Deleted }).ToList();
         await ctx.Response.WriteJsonAsync(response, ApiJsonContext.Default.ListImageDeleteResponseItem, ctx.RequestAborted).ConfigureAwait(false);
@@ -237,6 +241,7 @@ public sealed partial class DockerApi
 
     private async Task SaveImagesAsync(HttpContext ctx, IReadOnlyList<string> names)
     {
+        using var hold = await _engine.Images.HoldContentAsync(ctx.RequestAborted).ConfigureAwait(false);
         foreach (var n in names)
         {
             await Images(() => _engine.Images.Store.ResolveAsync(n, ctx.RequestAborted), n).ConfigureAwait(false);
@@ -251,6 +256,7 @@ public sealed partial class DockerApi
         var work = Path.Combine(_engine.Options.DataRoot, "tmp");
         Directory.CreateDirectory(work);
         var names = new List<string>();
+        using var hold = await _engine.Images.HoldContentAsync(ctx.RequestAborted).ConfigureAwait(false);
         var images = await Images(() => DockerArchive.LoadAsync(_engine.Images.Store, ctx.Request.Body, names, work, null, ctx.RequestAborted), "archive").ConfigureAwait(false);
         foreach (var image in images)
         {
@@ -284,11 +290,12 @@ public sealed partial class DockerApi
             {
                 continue;
             }
+            var size = (await ImageStore.LayerSizesAsync(i, _engine.Images.Snapshots, ctx.RequestAborted).ConfigureAwait(false)).Sum();
             var items = await Images(() => _engine.Images.Store.RemoveAsync(i.Id.ToString(), force: true, _ => [], ctx.RequestAborted), i.Id.ToString()).ConfigureAwait(false);
             deleted.AddRange(items.Select(x => new ImageDeleteResponseItem { Untagged = x.Untagged, Deleted = x.Deleted }));
-            reclaimed += i.Size;
+            reclaimed += size;
         }
-        await _engine.Images.Store.GarbageCollectAsync(_engine.Images.Snapshots, TimeSpan.Zero, ctx.RequestAborted).ConfigureAwait(false);
+        await _engine.Images.CollectGarbageAsync().ConfigureAwait(false);
         await ctx.Response.WriteJsonAsync(new ImagePruneResponse { ImagesDeleted = deleted, SpaceReclaimed = reclaimed }, ApiJsonContext.Default.ImagePruneResponse, ctx.RequestAborted).ConfigureAwait(false);
     }
 }

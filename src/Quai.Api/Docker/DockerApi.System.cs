@@ -3,6 +3,8 @@ using System.Text.Json;
 using Quai.Api.Http;
 using Quai.Api.Models;
 using Quai.Engine;
+using Quai.Images.Layers;
+using Quai.Images.Store;
 
 namespace Quai.Api.Docker;
 
@@ -314,9 +316,33 @@ public sealed partial class DockerApi
         var images = await ImageSummariesAsync(all: true, Filters.None, ctx.RequestAborted).ConfigureAwait(false);
         var containers = await _engine.Containers.ListAsync(all: true, null, size: true, Filters.None, ctx.RequestAborted).ConfigureAwait(false);
         var volumes = _engine.Volumes.ListWithUsage();
+
+        // Layers are shared between images (by chain ID): LayersSize counts each once, and an
+        // image's SharedSize is what it shares with another image, as dockerd's df reports them.
+        var layersOf = new Dictionary<string, List<(string Chain, long Size)>>(StringComparer.Ordinal);
+        var users = new Dictionary<string, int>(StringComparer.Ordinal);
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var image in await _engine.Images.Store.ListAsync(ctx.RequestAborted).ConfigureAwait(false))
+        {
+            var layerSizes = await ImageStore.LayerSizesAsync(image, _engine.Images.Snapshots, ctx.RequestAborted).ConfigureAwait(false);
+            var chains = ChainId.ComputeAll(image.Config.RootFs.DiffIds);
+            var list = new List<(string, long)>();
+            for (var i = 0; i < Math.Min(chains.Count, layerSizes.Count); i++)
+            {
+                var chain = chains[i].ToString();
+                list.Add((chain, layerSizes[i]));
+                sizes[chain] = layerSizes[i];
+                users[chain] = users.GetValueOrDefault(chain) + 1;
+            }
+            layersOf[image.Id.ToString()] = list;
+        }
+        foreach (var summary in images)
+        {
+            summary.SharedSize = layersOf.TryGetValue(summary.Id ?? "", out var own) ? own.Where(l => users[l.Chain] > 1).Sum(l => l.Size) : 0;
+        }
         var response = new SystemDataUsageResponse
         {
-            LayersSize = images.Sum(i => i.Size ?? 0),
+            LayersSize = sizes.Values.Sum(),
             Images = images,
             Containers = containers,
             Volumes = [.. volumes],

@@ -49,6 +49,8 @@ public sealed partial class ContainerService
     {
         var host = request.HostConfig ?? new HostConfig();
         ValidateHostConfig(host);
+        // The image's layers must stay until the container's snapshot sits on them.
+        using var hold = await _images.HoldContentAsync(ct).ConfigureAwait(false);
         var image = await _images.ResolveForRunAsync(request.Image!, ct).ConfigureAwait(false);
 
         var config = MergeConfig(request, image.Config.Config, id);

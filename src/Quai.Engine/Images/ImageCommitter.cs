@@ -20,6 +20,7 @@ public static class ImageCommitter
         string? reference, string? comment, string? author, IEnumerable<string> changes, CancellationToken ct)
     {
         var store = images.Store;
+        using var hold = await images.HoldContentAsync(ct).ConfigureAwait(false);
         var refKey = "commit-" + Guid.NewGuid().ToString("N");
         var writer = await store.Content.OpenWriterAsync(refKey, cancellationToken: ct).ConfigureAwait(false);
         LayerDiffResult diff;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Quai.Api.Models;
 using Quai.Distribution;
 using Quai.Distribution.Auth;
@@ -27,15 +28,29 @@ public sealed class ImageService
     private readonly EngineOptions _options;
     private readonly EventBus _events;
     private readonly SemaphoreSlim _unpackLock = new(1, 1);
+    private readonly GarbageCollectionGate _gc;
 
-    internal ImageService(EngineOptions options, EventBus events)
+    internal ImageService(EngineOptions options, EventBus events, ILogger logger)
     {
         _options = options;
         _events = events;
         Content = new LocalContentStore(Path.Combine(options.DataRoot, "content"));
         Store = new ImageStore(Path.Combine(options.DataRoot, "images"), Content);
         Snapshots = new OverlaySnapshotter(Path.Combine(options.DataRoot, "snapshots"));
+        _gc = new GarbageCollectionGate(
+            () => Store.GarbageCollectAsync(Snapshots, TimeSpan.Zero, CancellationToken.None),
+            e => logger.LogWarning("garbage collection of blobs and layers failed: {Error}", e.Message));
     }
+
+    /// <summary>
+    /// Keeps garbage collection away until the result is disposed: held by whatever writes blobs
+    /// or relies on blobs and layer snapshots before an image record or a container's snapshot
+    /// reaches them (<see cref="GarbageCollectionGate"/>).
+    /// </summary>
+    public Task<IDisposable> HoldContentAsync(CancellationToken ct) => _gc.EnterAsync(ct);
+
+    /// <summary>Deletes the blobs and layer snapshots no image or container uses: now, or as soon as no operation holds them.</summary>
+    public Task CollectGarbageAsync() => _gc.CollectAsync();
 
     /// <summary>The content store.</summary>
     public LocalContentStore Content { get; }
@@ -66,12 +81,13 @@ public sealed class ImageService
         }
     }
 
-    /// <summary>The image's size (sum of its layer blobs), 0 when it is gone.</summary>
+    /// <summary>The image's size as docker shows it (<see cref="ImageStore.LayerSizesAsync"/>), 0 when it is gone.</summary>
     public async Task<long> ImageSizeAsync(string id, CancellationToken ct)
     {
         try
         {
-            return (await Store.ResolveAsync(id, ct).ConfigureAwait(false)).Size;
+            var image = await Store.ResolveAsync(id, ct).ConfigureAwait(false);
+            return (await ImageStore.LayerSizesAsync(image, Snapshots, ct).ConfigureAwait(false)).Sum();
         }
         catch (ImageException)
         {
@@ -82,6 +98,7 @@ public sealed class ImageService
     /// <summary>Unpacks the image's layers (once) and returns the snapshot key of its top layer.</summary>
     public async Task<string?> UnpackAsync(ImageRecord image, CancellationToken ct)
     {
+        using var hold = await HoldContentAsync(ct).ConfigureAwait(false);
         await _unpackLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -135,6 +152,8 @@ public sealed class ImageService
         try
         {
             using var client = CreateClient(auth);
+            // Blobs found or written here have no image until AddAsync: no collection meanwhile.
+            using var hold = await HoldContentAsync(ct).ConfigureAwait(false);
             existed = await ExistsAsync(reference.ToString(), ct).ConfigureAwait(false);
             var options = new PullOptions { Platform = ParsePlatform(platform) };
             result = await new ImagePuller(client, Content).PullAsync(reference, options, reporter, ct).ConfigureAwait(false);
@@ -169,6 +188,8 @@ public sealed class ImageService
     /// <summary>POST /images/{name}/push with docker's progress messages; the last has aux {Tag, Digest, Size}.</summary>
     public async Task PushAsync(string name, string? tag, RegistryCredentials? auth, Func<JsonMessage, Task> progress, CancellationToken ct)
     {
+        // The blobs being sent must outlive an rmi of the image meanwhile.
+        using var hold = await HoldContentAsync(ct).ConfigureAwait(false);
         var text = string.IsNullOrEmpty(tag) ? name : name + ":" + tag;
         ImageReference reference;
         try

@@ -241,7 +241,8 @@ public sealed partial class VolumeService
         Name = v.Name,
         Driver = v.Driver,
         Mountpoint = DataPath(v.Name),
-        CreatedAt = v.CreatedAt.ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture),
+        // Go's time.RFC3339 of a UTC time, as dockerd's local driver: "2026-12-08T01:35:50Z".
+        CreatedAt = v.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
         Labels = v.Labels,
         Options = v.Options,
         Scope = "local",

@@ -64,8 +64,12 @@ public sealed partial class OverlaySnapshotter : ISnapshotter
         LockedAsync(db => (Save.No, MountsOf(db, key)), cancellationToken);
 
     /// <inheritdoc />
-    public Task CommitAsync(string name, string key, CancellationToken cancellationToken = default) =>
-        LockedAsync(db =>
+    public async Task CommitAsync(string name, string key, CancellationToken cancellationToken = default)
+    {
+        // Measured once here, as containerd's overlay snapshotter does in Commit: a committed
+        // layer no longer changes, and an image's size is the sum of its layers'.
+        var size = Measure(await FsPathAsync(key, cancellationToken).ConfigureAwait(false)).Size;
+        await LockedAsync(db =>
         {
             var record = Get(db, key);
             if (record.Kind != SnapshotKind.Active)
@@ -78,6 +82,7 @@ public sealed partial class OverlaySnapshotter : ISnapshotter
             }
             db.Snapshots.Remove(key);
             record.Kind = SnapshotKind.Committed;
+            record.Size = size;
             db.Snapshots[name] = record;
             // The workdir is only needed while the snapshot is an upper layer.
             var work = Path.Combine(Root, "snapshots", record.Id, "work");
@@ -86,7 +91,15 @@ public sealed partial class OverlaySnapshotter : ISnapshotter
                 Directory.Delete(work, recursive: true);
             }
             return (Save.Durable, 0);
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The sizes measured when <paramref name="keys"/> were committed, in order; null for a key
+    /// that is absent, not committed, or was committed before sizes were kept.
+    /// </summary>
+    public Task<IReadOnlyList<long?>> CommittedSizesAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
+        LockedAsync(db => (Save.No, (IReadOnlyList<long?>)[.. keys.Select(k => db.Snapshots.TryGetValue(k, out var r) && r.Kind == SnapshotKind.Committed ? r.Size : null)]), cancellationToken);
 
     /// <inheritdoc />
     public Task RemoveAsync(string key, CancellationToken cancellationToken = default) =>
@@ -183,7 +196,9 @@ public sealed partial class OverlaySnapshotter : ISnapshotter
                 continue;
             }
             inodes++;
-            if ((st.Mode & Libc.S_IFMT) is Libc.S_IFREG or Libc.S_IFDIR or Libc.S_IFLNK)
+            // Files and symlinks, not directories: moby's pkg/directory Size, which docker's layer
+            // and container sizes (`docker images`, `ps -s`) are.
+            if ((st.Mode & Libc.S_IFMT) is Libc.S_IFREG or Libc.S_IFLNK)
             {
                 size += (long)st.Size;
             }

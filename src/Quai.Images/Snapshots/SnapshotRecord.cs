@@ -10,4 +10,7 @@ internal sealed class SnapshotRecord
     public SnapshotKind Kind { get; set; }
 
     public DateTimeOffset Created { get; set; }
+
+    /// <summary>A committed snapshot's size (<see cref="SnapshotUsage.Size"/>), measured at commit; null for older records.</summary>
+    public long? Size { get; set; }
 }

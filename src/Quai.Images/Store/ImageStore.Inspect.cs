@@ -1,17 +1,40 @@
 using System.Globalization;
+using Quai.Images.Layers;
+using Quai.Images.Snapshots;
 
 namespace Quai.Images.Store;
 
 public sealed partial class ImageStore
 {
-    /// <summary>The image as docker's GET /images/{name}/json shows it.</summary>
-    public async Task<ImageInspect> InspectAsync(string nameOrId, CancellationToken cancellationToken = default)
+    /// <summary>The image as docker's GET /images/{name}/json shows it; its size from <paramref name="snapshots"/> when given (<see cref="LayerSizesAsync"/>).</summary>
+    public async Task<ImageInspect> InspectAsync(string nameOrId, OverlaySnapshotter? snapshots = null, CancellationToken cancellationToken = default)
     {
         var image = await ResolveAsync(nameOrId, cancellationToken).ConfigureAwait(false);
-        return ToInspect(image);
+        var inspect = ToInspect(image);
+        inspect.Size = (await LayerSizesAsync(image, snapshots, cancellationToken).ConfigureAwait(false)).Sum();
+        return inspect;
     }
 
-    /// <summary>Maps a resolved image to docker's inspect shape.</summary>
+    /// <summary>
+    /// The size of each of the image's layers as docker shows it: the bytes of file content it
+    /// unpacked to (moby's layer DiffSize), kept by <paramref name="snapshots"/> when the layer was
+    /// unpacked. A layer that is not unpacked (or <paramref name="snapshots"/> is null) counts its
+    /// blob's size, the compressed size, as an image in a registry does.
+    /// </summary>
+    public static async Task<IReadOnlyList<long>> LayerSizesAsync(ImageRecord image, OverlaySnapshotter? snapshots, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var blobs = image.Manifest.Layers.Select(l => l.Size).ToList();
+        if (snapshots is null || image.Config.RootFs.DiffIds.Count != blobs.Count || blobs.Count == 0)
+        {
+            return blobs;
+        }
+        var chains = ChainId.ComputeAll(image.Config.RootFs.DiffIds).Select(c => c.ToString()).ToList();
+        var unpacked = await snapshots.CommittedSizesAsync(chains, cancellationToken).ConfigureAwait(false);
+        return [.. blobs.Select((b, i) => unpacked[i] ?? b)];
+    }
+
+    /// <summary>Maps a resolved image to docker's inspect shape (its size: the layer blobs').</summary>
     public static ImageInspect ToInspect(ImageRecord image) => new()
     {
         Id = image.Id.ToString(),
@@ -34,9 +57,10 @@ public sealed partial class ImageStore
     /// The image's history as docker's GET /images/{name}/history shows it: newest first, the top
     /// entry carrying the image ID and tags, each step that made a layer carrying that layer's size.
     /// </summary>
-    public async Task<IReadOnlyList<ImageHistoryItem>> HistoryAsync(string nameOrId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ImageHistoryItem>> HistoryAsync(string nameOrId, OverlaySnapshotter? snapshots = null, CancellationToken cancellationToken = default)
     {
         var image = await ResolveAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        var sizes = await LayerSizesAsync(image, snapshots, cancellationToken).ConfigureAwait(false);
         var items = new List<ImageHistoryItem>();
         var layer = 0;
         var history = image.Config.History ?? [];
@@ -50,7 +74,7 @@ public sealed partial class ImageStore
             long size = 0;
             if (h.EmptyLayer != true && layer < image.Manifest.Layers.Count)
             {
-                size = image.Manifest.Layers[layer++].Size;
+                size = sizes[layer++];
             }
             items.Add(new ImageHistoryItem
             {

@@ -113,8 +113,15 @@ public sealed partial class ImageStore
                 var parents = all.Where(s => s.Parent is not null).Select(s => s.Parent!).ToHashSet(StringComparer.Ordinal);
                 foreach (var s in all.Where(s => s.Kind == SnapshotKind.Committed && Digest.TryParse(s.Key, out _) && !chains.Contains(s.Key) && !parents.Contains(s.Key)))
                 {
-                    await snapshots.RemoveAsync(s.Key, cancellationToken).ConfigureAwait(false);
-                    removedAny = true;
+                    try
+                    {
+                        await snapshots.RemoveAsync(s.Key, cancellationToken).ConfigureAwait(false);
+                        removedAny = true;
+                    }
+                    catch (ImageException e) when (e.Kind is ImageErrorKind.Conflict or ImageErrorKind.NotFound)
+                    {
+                        // A snapshot made on it, or another collection removed it, since the walk.
+                    }
                 }
             }
             while (removedAny);

@@ -144,7 +144,19 @@ public sealed partial class ImageStore
         var list = new List<ImageRecord>();
         foreach (var id in ids)
         {
-            list.Add(await ResolveAsync(id, cancellationToken).ConfigureAwait(false));
+            try
+            {
+                list.Add(await ResolveAsync(id, cancellationToken).ConfigureAwait(false));
+            }
+            catch (ImageException e) when (e.Kind == ImageErrorKind.NotFound)
+            {
+                // Removed (and its blobs collected) since the IDs were read: not in the list. A
+                // blob missing under an image that is still there is damage, and is reported.
+                if (await LockedAsync(db => (false, db.Images.ContainsKey(id)), cancellationToken).ConfigureAwait(false))
+                {
+                    throw;
+                }
+            }
         }
         return list.OrderByDescending(i => i.Config.Created ?? i.Added).ToList();
     }

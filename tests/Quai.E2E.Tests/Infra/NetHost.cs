@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -16,6 +17,24 @@ public static class NetHost
     /// <summary>A random lower-case hex suffix.</summary>
     public static string Hex(int bytes = 3) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
 
+    private static readonly StrongBox<int> NextBridgeSubnet = new(RandomNumberGenerator.GetInt32(0, 200));
+    private static readonly StrongBox<int> NextPoolSubnet = new(RandomNumberGenerator.GetInt32(0, 200));
+
+    /// <summary>"<paramref name="first"/>.x" for the next x (cycling, unique in this run) that no host route or address uses.</summary>
+    private static async Task<string> FreePrefixAsync(string first, StrongBox<int> counter)
+    {
+        var inUse = (await RunAsync("ip", "-4", "route", "show", "table", "all") + "\n" + await RunAsync("ip", "-4", "-o", "addr")).Replace('/', ' ');
+        for (var i = 0; i < 249; i++)
+        {
+            var candidate = first + "." + (Interlocked.Increment(ref counter.Value) % 249 + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + ".";
+            if (!inUse.Split(' ', '\n').Any(w => w.StartsWith(candidate, StringComparison.Ordinal)))
+            {
+                return candidate.TrimEnd('.');
+            }
+        }
+        throw new InvalidOperationException($"no free /24 in {first}.0.0/16 on this host");
+    }
+
     /// <summary>A /24 of 10.213.0.0/16 no other test of this run uses (third octet cycles).</summary>
     public static string NewSubnetPrefix() => "10.213." + (Interlocked.Increment(ref nextSubnet) % 250).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -28,9 +47,11 @@ public static class NetHost
     {
         var d = new QuaidDaemon();
         var bridge = "qb" + Hex();
-        var prefix = "10.214." + RandomNumberGenerator.GetInt32(1, 250).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // A /24 no other daemon of this run (nor anything on the host) uses: two fixtures drawing
+        // the same random one had two bridges on one subnet, and each leak check saw the other's rules.
+        var prefix = await FreePrefixAsync("10.214", NextBridgeSubnet);
         // Its own pool for networks made without --subnet (compose's default network), apart from other daemons'.
-        var pool = "10.215." + RandomNumberGenerator.GetInt32(0, 250).ToString(System.Globalization.CultureInfo.InvariantCulture) + ".0/24";
+        var pool = await FreePrefixAsync("10.215", NextPoolSubnet) + ".0/24";
         var json = $"{{\"bridge\": \"{bridge}\", \"bip\": \"{prefix}.1/24\", \"default-address-pools\": [{{\"base\": \"{pool}\", \"size\": 27}}]{(extraJson.Length > 0 ? ", " + extraJson : "")}}}";
         await File.WriteAllTextAsync(Path.Combine(d.Dir, "daemon.json"), json);
         try

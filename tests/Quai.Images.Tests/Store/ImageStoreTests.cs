@@ -170,6 +170,16 @@ public sealed class ImageStoreTests : IDisposable
         Assert.Equal(2, (await snapshots.WalkAsync()).Count);
         Assert.Equal(baseTop, (await snapshots.StatAsync(appTop!))!.Parent);
 
+        // Sizes as docker's: file content (5 + 2 bytes; 4 bytes, the whiteout counting nothing),
+        // measured at unpack; the blobs' sizes for a layer not unpacked.
+        Assert.Equal([7L, 4L], await ImageStore.LayerSizesAsync(app, snapshots));
+        Assert.Equal(11, (await _store.InspectAsync("app", snapshots)).Size);
+        Assert.Equal([4L, 7L], (await _store.HistoryAsync("app", snapshots)).Where(h => h.Size > 0).Select(h => h.Size));
+        Assert.Equal(app.Manifest.Layers.Select(l => l.Size), await ImageStore.LayerSizesAsync(app, null));
+        var other = await _store.AddAsync(await TestImages.CreateAsync(_content, [TestImages.BaseLayer(), TestImages.AppLayer("other\n")]), ["other"]);
+        Assert.Equal([7L, other.Manifest.Layers[1].Size], await ImageStore.LayerSizesAsync(other, snapshots));
+        await _store.RemoveAsync("other", false, Unused);
+
         var bad = await _store.AddAsync(await TestImages.CreateAsync(_content, [new Layers.TarBuilder().File("x", "y").Build()], diffIdsOverride: [Digest.FromBytes("not the layer"u8)]), ["bad"]);
         var e = await Assert.ThrowsAsync<ImageException>(() => _store.UnpackAsync(bad, snapshots));
         Assert.Equal(ImageErrorKind.FailedPrecondition, e.Kind);
@@ -180,7 +190,7 @@ public sealed class ImageStoreTests : IDisposable
         await _store.RemoveAsync("bad", false, Unused);
         var deleted = await _store.GarbageCollectAsync(snapshots);
         Assert.Equal(new[] { baseImage.ManifestDescriptor.Digest, baseImage.Id, baseImage.Manifest.Layers[0].Digest }.ToHashSet(), (await _content.ListAsync()).Select(i => i.Digest).ToHashSet());
-        Assert.Equal(6, deleted.Count); // app: manifest, config, app layer; bad: manifest, config, layer (the base layer is shared)
+        Assert.Equal(9, deleted.Count); // app, other and bad: manifest, config, own layer each (the base layer is shared)
         Assert.Equal([baseTop], (await snapshots.WalkAsync()).Select(s => s.Key));
     }
 
