@@ -111,11 +111,43 @@ public sealed partial class ContainerService
         }
         if (failure.Count > 0)
         {
+            AwaitInitExit(record);
             throw new RuntimeException($"cannot start container {id}: {Encoding.UTF8.GetString([.. failure])}");
         }
         if (spec?.Hooks?.Poststart is { Count: > 0 } poststart)
         {
             HookRunner.RunWarn(poststart, "poststart", ContainerCreator.StateJson(record, ContainerStatus.Running, spec.Annotations));
+        }
+    }
+
+    /// <summary>
+    /// After the init reported a failed startContainer hook or execve, waits until it has exited,
+    /// so that the failed start leaves the container stopped (runtime.md#lifecycle): the report
+    /// comes just before the init's exit, and `state` right after `start` saw it still running.
+    /// An init that lingers past a few seconds is killed.
+    /// </summary>
+    private static void AwaitInitExit(ContainerRecord record)
+    {
+        var fd = (int)Libc.Syscall(Libc.SYS_pidfd_open, record.Pid, 0);
+        if (fd < 0)
+        {
+            return; // already reaped
+        }
+        using var pidfd = new FileDescriptorHandle(fd);
+        // The pid may have been reused since (the init reaped, another process given its pid).
+        if (!ProcessInfo.IsAlive(record.Pid, record.InitStartTime))
+        {
+            return;
+        }
+        // A pidfd is readable once its process has exited (pidfd_open(2)).
+        if ((FdIo.Poll(pidfd.Fd, Libc.POLLIN, 5000) & Libc.POLLIN) == 0)
+        {
+            RuntimeLog.Debug($"init {record.Pid} still runs 5 s after its start failed: kill");
+            if (ProcessInfo.IsAlive(record.Pid, record.InitStartTime))
+            {
+                ProcessInfo.Signal(record.Pid, Signals.SIGKILL);
+            }
+            FdIo.Poll(pidfd.Fd, Libc.POLLIN, 5000);
         }
     }
 
