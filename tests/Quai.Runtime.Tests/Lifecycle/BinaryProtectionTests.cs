@@ -14,7 +14,7 @@ public class BinaryProtectionTests
     {
         using var c = new TestContainer(s =>
         {
-            s.Process!.Args = ["sleep", "30"];
+            s.Process!.Args = ["sleep", "120"];
             s.Root!.Readonly = false;
         });
         // A private copy of the binary: while any process executes an inode the kernel refuses a
@@ -37,16 +37,18 @@ public class BinaryProtectionTests
         // Hold an fd to the init's binary across start, then reopen it for writing once the init
         // has exec'd `sleep` and the binary is no longer busy: the CVE's pattern. "Text file busy"
         // only says that some runtime process (this exec's own helpers, on a loaded machine) still
-        // executes the copy: the attacker retries, as a real one would, and what finally refuses
-        // the write must be the read-only bind.
+        // executes the copy (the init itself until `start` reaches it; on a loaded 2-core CI
+        // machine the copy was once still busy after 10 s of retries): the attacker retries for
+        // up to a minute, as a real one would, and what finally refuses the write must be the
+        // read-only bind.
         Assert.Equal(0, c.RuntimeAt(binary, "exec", "-d", c.Id, "sh", "-c",
-            "exec 7</proc/1/exe; sleep 1; i=0; while [ $i -lt 100 ]; do " +
+            "exec 7</proc/1/exe; sleep 1; i=0; while [ $i -lt 600 ]; do " +
             "out=$( (echo y >> /proc/self/fd/7 && echo WROTE) 2>&1 ); " +
             "case \"$out\" in *'Text file busy'*) i=$((i+1)); sleep 0.1 ;; *) break ;; esac; done; " +
-            "echo \"$out\" > /tmp/attack").Code);
+            "echo \"$out (after $i retries)\" > /tmp/attack").Code);
         Assert.Equal(0, c.RuntimeAt(binary, "start", c.Id).Code);
         var report = c.RootfsPath("/tmp/attack");
-        for (var i = 0; i < 200 && (!File.Exists(report) || new FileInfo(report).Length == 0); i++)
+        for (var i = 0; i < 900 && (!File.Exists(report) || new FileInfo(report).Length == 0); i++)
         {
             await Task.Delay(100);
         }
