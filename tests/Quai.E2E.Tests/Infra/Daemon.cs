@@ -228,24 +228,42 @@ public abstract class Daemon : IAsyncDisposable
     /// </summary>
     private static void RemoveCgroupParent(string cgroupRoot, string name)
     {
-        foreach (var hierarchy in Directory.EnumerateDirectories(cgroupRoot).Prepend(cgroupRoot))
+        // Processes just killed may take a moment to leave their cgroups: retry for a few seconds.
+        for (var attempt = 0; attempt < 30; attempt++)
         {
-            var parent = Path.Combine(hierarchy, name);
-            if (!Directory.Exists(parent))
+            var left = false;
+            foreach (var hierarchy in Directory.EnumerateDirectories(cgroupRoot).Prepend(cgroupRoot))
             {
-                continue;
-            }
-            // rmdir leaf first; a cgroup still holding a process stays (and the leak tests say so).
-            foreach (var dir in Directory.EnumerateDirectories(parent, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(parent))
-            {
+                var parent = Path.Combine(hierarchy, name);
+                if (!Directory.Exists(parent))
+                {
+                    continue;
+                }
+                // rmdir leaf first; a cgroup still holding a process stays (and the leak tests say so).
                 try
                 {
-                    Directory.Delete(dir);
+                    foreach (var dir in Directory.EnumerateDirectories(parent, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(parent))
+                    {
+                        try
+                        {
+                            Directory.Delete(dir);
+                        }
+                        catch (IOException)
+                        {
+                        }
+                    }
                 }
                 catch (IOException)
                 {
+                    // A directory went while it was listed: the next attempt sees the rest.
                 }
+                left |= Directory.Exists(parent);
             }
+            if (!left)
+            {
+                return;
+            }
+            Thread.Sleep(100);
         }
     }
 

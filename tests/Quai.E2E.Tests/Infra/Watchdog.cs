@@ -6,7 +6,7 @@ namespace Quai.E2E.Tests.Infra;
 /// A detached shell (setsid) that outlives the test host: when the test process is gone and the
 /// daemon's directory is still there (the run ended without disposing the shared daemons, or
 /// crashed), it removes the containers, stops the daemon, kills what still runs out of the
-/// directory, unmounts and deletes it. xunit 2 has no assembly fixture and the test host is
+/// directory, unmounts and deletes it, and removes the daemon's cgroup parent. xunit 2 has no assembly fixture and the test host is
 /// torn down without running ProcessExit handlers, so this is the end-of-run cleanup.
 /// </summary>
 internal static class Watchdog
@@ -33,6 +33,19 @@ internal static class Watchdog
           grep -o " $QE_DIR[^ ]*" /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
         done
         rm -rf "$QE_DIR" "$QE_IMAGE_DIR"
+        # The daemon's --cgroup-parent in every hierarchy (Daemon.RemoveCgroupParent does this
+        # for the daemons a test disposes): leaves first, retried while killed processes leave.
+        name=$(basename "$QE_DIR")
+        for _ in $(seq 1 50); do
+          left=0
+          for h in /sys/fs/cgroup /sys/fs/cgroup/*; do
+            [ -d "$h/$name" ] || continue
+            find "$h/$name" -depth -type d -exec rmdir {} \;
+            [ -d "$h/$name" ] && left=1
+          done
+          [ "$left" = 0 ] && break
+          sleep 0.1
+        done
         """;
 
     /// <summary>Starts the watchdog of <paramref name="dir"/>.</summary>
