@@ -16,7 +16,7 @@ public sealed partial class DockerApi
         r.MapPost("/images/create", CreateImageAsync);
         r.MapGet("/images/json", async ctx =>
         {
-            var list = await ImageSummariesAsync(QBool(ctx, "all"), Filters.Parse(Q(ctx, "filters")), ctx.RequestAborted).ConfigureAwait(false);
+            var list = (await ImageSummariesAsync(QBool(ctx, "all"), Filters.Parse(Q(ctx, "filters")), ctx.RequestAborted).ConfigureAwait(false)).Select(e => e.Summary).ToList();
             await ctx.Response.WriteJsonAsync(list, ApiJsonContext.Default.ListImageSummary, ctx.RequestAborted).ConfigureAwait(false);
         });
         r.MapGet("/images/search", _ => throw new EngineException(EngineErrorKind.Unavailable, "image search needs Docker Hub's index (index.docker.io), which this daemon cannot reach"));
@@ -71,7 +71,8 @@ public sealed partial class DockerApi
         }
     }
 
-    private async Task<List<ImageSummary>> ImageSummariesAsync(bool all, Filters filters, CancellationToken ct)
+    /// <summary>The images as GET /images/json lists them, each with its record and its layers' sizes (which system df also needs).</summary>
+    private async Task<List<(ImageSummary Summary, ImageRecord Image, IReadOnlyList<long> LayerSizes)>> ImageSummariesAsync(bool all, Filters filters, CancellationToken ct)
     {
         _ = all;
         filters.Validate("dangling", "label", "label!", "before", "since", "reference", "until");
@@ -79,11 +80,10 @@ public sealed partial class DockerApi
         var users = _engine.Containers.ImageUsers();
         DateTimeOffset? before = filters.Get("before") is { Count: > 0 } b ? (await _engine.Images.Store.ResolveAsync(b[0], ct).ConfigureAwait(false)).Config.Created : null;
         DateTimeOffset? since = filters.Get("since") is { Count: > 0 } s ? (await _engine.Images.Store.ResolveAsync(s[0], ct).ConfigureAwait(false)).Config.Created : null;
-        var result = new List<ImageSummary>();
+        var result = new List<(ImageSummary, ImageRecord, IReadOnlyList<long>)>();
         foreach (var i in images)
         {
             var created = i.Config.Created ?? i.Added;
-            var size = (await ImageStore.LayerSizesAsync(i, _engine.Images.Snapshots, ct).ConfigureAwait(false)).Sum();
             var dangling = i.RepoTags.Count == 0;
             if (filters.Get("dangling") is { Count: > 0 } d && (d[0] is "true" or "1") != dangling)
             {
@@ -97,7 +97,9 @@ public sealed partial class DockerApi
             {
                 continue;
             }
-            result.Add(new ImageSummary
+            var layerSizes = await ImageStore.LayerSizesAsync(i, _engine.Images.Snapshots, ct).ConfigureAwait(false);
+            var size = layerSizes.Sum();
+            result.Add((new ImageSummary
             {
                 Id = i.Id.ToString(),
                 ParentId = "",
@@ -109,7 +111,7 @@ public sealed partial class DockerApi
                 VirtualSize = size,
                 Labels = i.Config.Config?.Labels ?? [],
                 Containers = users.Count(u => u.ImageId == i.Id.ToString()),
-            });
+            }, i, layerSizes));
         }
         return result;
     }

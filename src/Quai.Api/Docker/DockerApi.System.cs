@@ -4,7 +4,6 @@ using Quai.Api.Http;
 using Quai.Api.Models;
 using Quai.Engine;
 using Quai.Images.Layers;
-using Quai.Images.Store;
 
 namespace Quai.Api.Docker;
 
@@ -319,12 +318,11 @@ public sealed partial class DockerApi
 
         // Layers are shared between images (by chain ID): LayersSize counts each once, and an
         // image's SharedSize is what it shares with another image, as dockerd's df reports them.
-        var layersOf = new Dictionary<string, List<(string Chain, long Size)>>(StringComparer.Ordinal);
         var users = new Dictionary<string, int>(StringComparer.Ordinal);
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var image in await _engine.Images.Store.ListAsync(ctx.RequestAborted).ConfigureAwait(false))
+        var layersOf = new List<(ImageSummary Summary, List<(string Chain, long Size)> Layers)>();
+        foreach (var (summary, image, layerSizes) in images)
         {
-            var layerSizes = await ImageStore.LayerSizesAsync(image, _engine.Images.Snapshots, ctx.RequestAborted).ConfigureAwait(false);
             var chains = ChainId.ComputeAll(image.Config.RootFs.DiffIds);
             var list = new List<(string, long)>();
             for (var i = 0; i < Math.Min(chains.Count, layerSizes.Count); i++)
@@ -334,16 +332,16 @@ public sealed partial class DockerApi
                 sizes[chain] = layerSizes[i];
                 users[chain] = users.GetValueOrDefault(chain) + 1;
             }
-            layersOf[image.Id.ToString()] = list;
+            layersOf.Add((summary, list));
         }
-        foreach (var summary in images)
+        foreach (var (summary, layers) in layersOf)
         {
-            summary.SharedSize = layersOf.TryGetValue(summary.Id ?? "", out var own) ? own.Where(l => users[l.Chain] > 1).Sum(l => l.Size) : 0;
+            summary.SharedSize = layers.Where(l => users[l.Chain] > 1).Sum(l => l.Size);
         }
         var response = new SystemDataUsageResponse
         {
             LayersSize = sizes.Values.Sum(),
-            Images = images,
+            Images = [.. images.Select(e => e.Summary)],
             Containers = containers,
             Volumes = [.. volumes],
             BuildCache = [],
